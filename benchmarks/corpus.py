@@ -1,0 +1,19 @@
+"""Load the annotated corpus from ../shared for benchmarks and the model build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "corpus" / "train.jsonl"
+
+
+def load_corpus(path: Path = CORPUS) -> list[dict]:
+    """Rows of train.jsonl, with ``regions`` as M49 codes (Antarctica dropped)."""
+    from topicclf.taxonomy import region_id
+
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    for r in rows:
+        r["region_codes"] = [c for c in map(region_id, r["regions"]) if c]
+    return rows

@@ -1,0 +1,55 @@
+import numpy as np
+import pytest
+
+from topicclf.features import TextFeatures, check_texts
+from topicclf.errors import InvalidInputError
+
+
+def test_french_and_english_share_character_evidence():
+    tf = TextFeatures(min_df=1).fit(["terrorisme", "terrorism", "football"])
+    X = tf.transform(["terrorisme", "terrorism", "football"])
+    sim = (X @ X.T).toarray()
+    assert sim[0, 1] > 0.5 and sim[0, 2] < 0.2
+
+
+def test_headline_is_weighted_above_the_body():
+    docs = ["sport\nterrorisme", "terrorisme\nsport"]
+    plain = TextFeatures(min_df=1, headline_repeat=0).fit(docs)
+    heavy = TextFeatures(min_df=1, headline_repeat=2).fit(docs)
+    names = list(heavy.get_feature_names_out())
+    j = names.index("w:sport")
+    assert heavy.transform(docs)[0, j] > heavy.transform(docs)[1, j]
+    assert plain.transform(docs)[0, j] == pytest.approx(plain.transform(docs)[1, j])
+
+
+def test_state_round_trip_is_exact():
+    texts = ["Le Pakistan et la Russie", "Pakistan and Russia talk"]
+    tf = TextFeatures(min_df=1).fit(texts)
+    meta, arrays = tf.get_state()
+    again = TextFeatures.from_state(meta, arrays)
+    assert abs(again.transform(texts) - tf.transform(texts)).max() == 0
+
+
+def test_unfitted_and_bad_input():
+    with pytest.raises(ValueError, match="not fitted"):
+        TextFeatures().transform(["x"])
+    with pytest.raises(InvalidInputError, match="single str"):
+        check_texts("one text")
+    with pytest.raises(InvalidInputError, match=r"texts\[0\] is int"):
+        check_texts([3])
+
+
+def test_matches_scikit_learn_char_wb():
+    """Our fast char n-grams count exactly what scikit-learn's char_wb counts."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from topicclf.charngrams import CharNgrams
+
+    docs = ["la lutte contre le terrorisme", "the fight against terrorism", "lutte lutte"]
+    ours = CharNgrams(ngram_range=(2, 4), min_df=1).fit(docs)
+    ref = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True,
+                          lowercase=False).fit(docs)
+    assert set(ours.vocabulary_) == set(ref.vocabulary_)
+    order = [ref.vocabulary_[g] for g in sorted(ours.vocabulary_, key=ours.vocabulary_.get)]
+    np.testing.assert_allclose(ours.transform(docs).toarray(),
+                               ref.transform(docs).toarray()[:, order], atol=1e-6)
