@@ -40,11 +40,16 @@ def test_thresholds_decide_the_labels(tiny_tagger):
     assert len(tiny_tagger.tag(text, min_score=0.0, top_k=1).topics) == 1
     assert "sport" in expected
     saved = head.thresholds_.copy()
-    head.thresholds_ = np.where(np.array(head.classes_) == "sport", 1.01, head.thresholds_)
-    try:  # a threshold above every score removes the label
-        assert "sport" not in {x.id for x in tiny_tagger.tag(text).topics}
+    head.thresholds_ = np.full(len(head.classes_), 1.01)
+    try:
+        # every article keeps its best topic (min_topics=1) ...
+        assert [x.id for x in tiny_tagger.tag(text).topics] == ["sport"]
+        # ... and with min_topics=0 a threshold above every score removes the label
+        tiny_tagger.set_params(min_topics=0)
+        assert tiny_tagger.tag(text).topics == []
     finally:
         head.thresholds_ = saved
+        tiny_tagger.set_params(min_topics=1)
 
 
 def test_explanation_names_words_of_the_text(tiny_tagger):

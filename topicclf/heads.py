@@ -42,11 +42,15 @@ def _fit_binary(X: sp.csr_matrix, y: np.ndarray, C: float, seed: int) -> tuple[n
     return svm.coef_.ravel(), float(svm.intercept_[0])
 
 
-def _prune(coef: np.ndarray, tol: float) -> sp.csr_matrix:
+def _prune(coef: np.ndarray, tol: float, max_weights: int | None = None) -> sp.csr_matrix:
+    """Zero weights below ``tol`` × the label's largest, keep at most ``max_weights``."""
     coef = np.asarray(coef, dtype=np.float32)
     if tol > 0 and coef.size:
         limit = tol * np.abs(coef).max(axis=1, keepdims=True)
         coef = np.where(np.abs(coef) >= limit, coef, 0).astype(np.float32)
+    if max_weights is not None and coef.shape[1] > max_weights:
+        cut = -np.partition(-np.abs(coef), max_weights - 1, axis=1)[:, [max_weights - 1]]
+        coef = np.where(np.abs(coef) >= cut, coef, 0).astype(np.float32)
     return sp.csr_matrix(coef)
 
 
@@ -81,14 +85,17 @@ class MultiLabelHead:
     kind = "multilabel"
 
     def __init__(self, C: float = 0.5, prune_tol: float = 0.0, random_state: int = 0,
-                 n_jobs: int | None = None) -> None:
+                 n_jobs: int | None = None, max_weights: int | None = None) -> None:
         self.C = C
         self.prune_tol = prune_tol
+        self.max_weights = max_weights
         self.random_state = random_state
         self.n_jobs = n_jobs
 
     def _fit_all(self, X: sp.csr_matrix, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        # liblinear releases the GIL: threads share X without copying it
+        # liblinear wants float64: convert once here, not once per label;
+        # it releases the GIL, so threads share X without copying it
+        X = sp.csr_matrix(X, dtype=np.float64)
         jobs = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(_fit_binary)(X, Y[:, j], self.C, self.random_state)
             for j in range(Y.shape[1]))
@@ -115,7 +122,7 @@ class MultiLabelHead:
         self.thresholds_ = np.array([best_f1_threshold(self.oof_proba_[:, j], Y[:, j])
                                      for j in range(len(classes))])
         coef, bias = self._fit_all(X, Y)
-        self.coef_ = _prune(coef, self.prune_tol)
+        self.coef_ = _prune(coef, self.prune_tol, self.max_weights)
         self.intercept_ = bias.astype(np.float32)
         return self
 
@@ -185,7 +192,7 @@ class SingleLabelHead(MultiLabelHead):
         self.thresholds_ = np.zeros(k)
         self.calib_a_, self.calib_b_ = np.ones(k), np.zeros(k)  # unused: calib_w_ calibrates
         coef, bias = self._fit_all(X, Y)
-        self.coef_ = _prune(coef, self.prune_tol)
+        self.coef_ = _prune(coef, self.prune_tol, self.max_weights)
         self.intercept_ = bias.astype(np.float32)
         return self
 

@@ -53,6 +53,17 @@ def _as_label_lists(values: Sequence[Any], head: str, n: int) -> list[list[str]]
     return out
 
 
+def _evidence(text: str, lang: str) -> dict[str, dict[str, float]]:
+    from topicclf.geo import mention_evidence
+
+    return mention_evidence(text, lang if lang in ("fr", "en") else None)
+
+
+def _as_dicts(classes: list[str], proba: np.ndarray, floor: float = 0.01
+              ) -> list[dict[str, float]]:
+    return [{classes[j]: float(row[j]) for j in np.flatnonzero(row >= floor)} for row in proba]
+
+
 class Tagger(BaseEstimator):
     """Tag news texts by topic, country, region and stance.
 
@@ -67,11 +78,18 @@ min_df, headline_repeat, char_weight
         Folds of the out-of-fold predictions that calibrate the scores and
         tune the per-label thresholds.
     min_country_count : int, default=3
-        Countries with fewer training examples get no country label (their
-        examples still train the region head).
+        Countries and regions with fewer training examples get no label of
+        their own (a rare country's examples still train its region).
     prune_tol : float, default=0.01
-        Weights smaller than this fraction of a head's largest weight are
+        Weights smaller than this fraction of a label's largest weight are
         dropped, which keeps model files small.
+    max_weights, geo_max_weights : int, optional
+        At most this many non-zero weights per label (topics and stance; the
+        country and region heads), the largest kept.
+    min_topics : int, default=1
+        Every article gets at least this many topics (the best ones) even
+        when none reaches its threshold, as every annotated article has one.
+        Not applied when ``min_score`` is given.
     name, version : str
         Recorded in every result and in the model card.
     random_state : int, default=0
@@ -95,8 +113,9 @@ min_df, headline_repeat, char_weight
                  max_char_features: int | None = 150_000,
                  min_df: int = 2, headline_repeat: int = 1, char_weight: float = 1.0,
                  C: float = 0.3, cv: int = 5, min_country_count: int = 3,
-                 prune_tol: float = 0.01, name: str = "custom", version: str = "1",
-                 random_state: int = 0, n_jobs: int | None = None) -> None:
+                 prune_tol: float = 0.01, max_weights: int | None = 30_000,
+                 geo_max_weights: int | None = 3_000, name: str = "custom", version: str = "1",
+                 min_topics: int = 1, random_state: int = 0, n_jobs: int | None = None) -> None:
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
         self.max_word_features = max_word_features
@@ -108,10 +127,13 @@ min_df, headline_repeat, char_weight
         self.cv = cv
         self.min_country_count = min_country_count
         self.prune_tol = prune_tol
+        self.max_weights = max_weights
+        self.geo_max_weights = geo_max_weights
         self.name = name
         self.version = version
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.min_topics = min_topics
 
     # ------------------------------------------------------------------ fit
     def _make_features(self) -> TextFeatures:
@@ -170,20 +192,45 @@ min_df, headline_repeat, char_weight
         for head, (Y, classes) in targets.items():
             log.info("fitting head %s (%d labels)", head, len(classes))
             if head in _MULTI:
-                model = MultiLabelHead(C=self.C, prune_tol=self.prune_tol,
-                                       random_state=self.random_state, n_jobs=self.n_jobs)
+                model = MultiLabelHead(
+                    C=self.C, prune_tol=self.prune_tol, random_state=self.random_state,
+                    n_jobs=self.n_jobs, max_weights=self.geo_max_weights
+                    if head in ("countries", "regions") else self.max_weights)
                 self.heads_[head] = model.fit(Xm, Y, classes, folds)
             else:
                 model = SingleLabelHead(C=self.C, prune_tol=self.prune_tol,
-                                        random_state=self.random_state, n_jobs=self.n_jobs)
+                                        random_state=self.random_state, n_jobs=self.n_jobs,
+                                        max_weights=self.max_weights)
                 self.heads_[head] = model.fit(Xm, Y.argmax(axis=1), classes, folds)
+        if "countries" in self.heads_:
+            self._fit_about(texts, langs, targets)
         self.card_: dict[str, Any] = {}
         return self
+
+    def _fit_about(self, texts: list[str], langs: list[str],
+                   targets: dict[str, tuple[np.ndarray, list[str]]]) -> None:
+        """Fit the countries-about combiner on out-of-fold head scores."""
+        from topicclf.about import AboutModel
+
+        Y, classes = targets["countries"]
+        gold = [[c for c, y in zip(classes, row) if y] for row in Y]
+        # gold also keeps countries too rare for a head label
+        if self._countries_given is not None:
+            gold = [list(g) for g in self._countries_given]
+        head = self.heads_["countries"]
+        region = self.heads_.get("regions")
+        self.about_ = AboutModel().fit(
+            [_evidence(t, lang) for t, lang in zip(texts, langs)],
+            _as_dicts(head.classes_, head.oof_proba_),
+            _as_dicts(region.classes_, region.oof_proba_) if region else [{}] * len(texts),
+            gold)
 
     def _targets(self, n: int, **given: Any) -> dict[str, tuple[np.ndarray, list[str]]]:
         if all(v is None for v in given.values()):
             raise InvalidInputError("no labels given: pass at least one of topics=, stance=, "
                                     "countries= or regions=")
+        self._countries_given = (_as_label_lists(given["countries"], "countries", n)
+                                 if given["countries"] is not None else None)
         if given["countries"] is not None and given["regions"] is None:
             from topicclf.geo import country_region
 
@@ -201,11 +248,12 @@ min_df, headline_repeat, char_weight
                 raise InvalidInputError(f"stance: every text needs exactly one label; "
                                         f"text {bad} has {lists[bad]!r}")
             counts = Counter(label for labels in lists for label in labels)
-            minimum = self.min_country_count if head == "countries" else 2
+            geographic = head in ("countries", "regions")
+            minimum = self.min_country_count if geographic else 2
             rare = {lab: c for lab, c in counts.items() if c < minimum}
-            if rare and head == "countries":
-                log.info("countries with fewer than %d examples get no label: %s",
-                         minimum, ", ".join(sorted(rare)))
+            if rare and geographic:
+                log.info("%s with fewer than %d examples get no label: %s",
+                         head, minimum, ", ".join(sorted(rare)))
             elif rare:
                 listed = ", ".join(f"{lab!r} ({c})" for lab, c in sorted(rare.items()))
                 raise InvalidInputError(
@@ -279,13 +327,38 @@ min_df, headline_repeat, char_weight
                     found["stance"], found["stance_fine"] = self._stance(model.classes_, p)
                     continue
                 cut = model.thresholds_ if min_score is None else np.full(len(p), min_score)
-                order = [j for j in np.argsort(-p, kind="stable") if p[j] >= cut[j]]
+                ranked = np.argsort(-p, kind="stable")
+                order = [j for j in ranked if p[j] >= cut[j]]
+                if head == "topics" and min_score is None and len(order) < self.min_topics:
+                    order = list(ranked[: self.min_topics])
                 found[head] = [Label(model.classes_[j], label_name(head, model.classes_[j]),
                                      float(p[j])) for j in order[:top_k]]
             scores = {h: dict(zip(m.classes_, map(float, proba[h][i])))
                       for h, m in self.heads_.items()}
+            if getattr(self, "about_", None) is not None:
+                found["countries"], found["regions"] = self._about(
+                    texts[i], lang, scores, top_k, min_score)
             results.append(TagResult(language=lang, model=meta, scores=scores, **found))
         return results
+
+    def _about(self, text: str, lang: str, scores: dict[str, dict[str, float]],
+               top_k: int | None, min_score: float | None) -> tuple[list[Label], list[Label]]:
+        from topicclf.geo import country_region
+
+        ranked = self.about_.predict(_evidence(text, lang),
+                                     {c: p for c, p in scores["countries"].items() if p >= 0.01},
+                                     scores.get("regions", {}))
+        cut = self.about_.threshold_ if min_score is None else min_score
+        chosen = [(c, p) for c, p in ranked if p >= cut][:top_k]
+        countries = [Label(c, label_name("countries", c), p) for c, p in chosen]
+        best: dict[str, float] = {}
+        for c, p in chosen:
+            r = country_region(c)
+            if r and p > best.get(r, 0.0):
+                best[r] = p
+        regions = [Label(r, label_name("regions", r), p)
+                   for r, p in sorted(best.items(), key=lambda kv: -kv[1])][:top_k]
+        return countries, regions
 
     @staticmethod
     def _stance(classes: list[str], p: np.ndarray) -> tuple[Label, Label | None]:

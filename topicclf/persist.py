@@ -84,6 +84,10 @@ def save(tagger: Any, path: str | os.PathLike[str]) -> Path:
         hmeta, harrays = model.get_state()
         meta["heads"][head] = hmeta
         arrays.update({f"heads/{head}/{k}": v for k, v in harrays.items()})
+    if getattr(tagger, "about_", None) is not None:
+        ameta, aarrays = tagger.about_.get_state()
+        meta["about"] = ameta
+        arrays.update({f"about/{k}": v for k, v in aarrays.items()})
     params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in tagger.get_params().items()}
     card = {
         "format": FORMAT, "format_version": FORMAT_VERSION,
@@ -232,6 +236,11 @@ def load(path: str | os.PathLike[str] | None = None) -> Any:
             prefix = f"heads/{head}/"
             tagger.heads_[head] = head_from_state(
                 hmeta, {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)})
+        if "about" in meta:
+            from topicclf.about import AboutModel
+
+            tagger.about_ = AboutModel.from_state(
+                meta["about"], {k[6:]: v for k, v in arrays.items() if k.startswith("about/")})
     except ModelFileError:
         raise
     except (KeyError, ValueError, TypeError, OSError) as exc:
