@@ -46,13 +46,13 @@ def corpus_folds(rows: list[dict], n_splits: int = 5, seed: int = 0) -> np.ndarr
 
 
 def cross_validate(rows: list[dict], params: dict, n_splits: int = 5,
-                   use_translated: bool = True, heads: tuple = ("topics", "stance", "countries")
-                   ) -> dict:
+                   use_translated: bool = True, heads: tuple = ("topics", "stance", "countries"),
+                   only_folds: list[int] | None = None) -> dict:
     folds = corpus_folds(rows, n_splits)
     collected: dict[str, list] = {"i": [], "topics": [], "stance": [], "countries": [],
                                   "regions": [], "results": []}
     fit_s = score_s = 0.0
-    for k in range(n_splits):
+    for k in (only_folds if only_folds is not None else range(n_splits)):
         train = [r for r, f in zip(rows, folds) if f != k
                  and (use_translated or r["source"] != "translated-fr")]
         test_idx = [i for i, (r, f) in enumerate(zip(rows, folds))
@@ -82,7 +82,8 @@ def cross_validate(rows: list[dict], params: dict, n_splits: int = 5,
               file=sys.stderr, flush=True)
     test_rows = [rows[i] for i in collected["i"]]
     langs = [r["lang"] for r in test_rows]
-    out: dict = {"n": len(test_rows), "fit_seconds": round(fit_s / n_splits, 1),
+    n_run = len(only_folds) if only_folds is not None else n_splits
+    out: dict = {"n": len(test_rows), "folds": n_run, "fit_seconds": round(fit_s / n_run, 1),
                  "docs_per_second": round(len(test_rows) / score_s, 1)}
     if collected["topics"]:
         classes = collected["topics"][0][0].classes_
@@ -110,6 +111,15 @@ def cross_validate(rows: list[dict], params: dict, n_splits: int = 5,
                                   [r["countries"] for r in test_rows], langs)
         out["regions"] = set_f1([[x.id for x in r.regions] for r in res],
                                 [gold_regions(r) for r in test_rows], langs)
+        # CLIFF's rule on the same held-out rows: the most-mentioned country
+        from bench_geo import most_mentioned
+        from topicclf.geo import country_region, mention_evidence
+
+        base = [most_mentioned(mention_evidence(r["text"], r["lang"])) for r in test_rows]
+        out["countries_most_mentioned"] = set_f1(base, [r["countries"] for r in test_rows], langs)
+        out["regions_most_mentioned"] = set_f1(
+            [sorted({g for c in b if (g := country_region(c))}) for b in base],
+            [gold_regions(r) for r in test_rows], langs)
     return out
 
 
@@ -144,7 +154,7 @@ def summary(out: dict) -> str:
         s = out["stance"]
         lines.append(f"stance macro-F1 {s['macro_f1']:.3f} (fr {s['by_language']['fr']['macro_f1']:.3f}"
                      f", en {s['by_language']['en']['macro_f1']:.3f}), ECE {s['ece']:.3f}")
-    for head in ("countries", "regions"):
+    for head in ("countries", "regions", "countries_most_mentioned", "regions_most_mentioned"):
         if head in out:
             c = out[head]
             lines.append(f"{head} micro-F1 {c['micro_f1']:.3f} (fr {c['by_language']['fr']['micro_f1']:.3f}"
@@ -159,11 +169,13 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--no-translated", action="store_true")
     ap.add_argument("--heads", default="topics,stance,countries")
+    ap.add_argument("--only-folds", help="comma-separated fold numbers (a held-out split)")
     ap.add_argument("--json")
     args = ap.parse_args()
     rows = load_corpus()
     out = cross_validate(rows, json.loads(args.params), args.folds, not args.no_translated,
-                         tuple(args.heads.split(",")))
+                         tuple(args.heads.split(",")),
+                         [int(k) for k in args.only_folds.split(",")] if args.only_folds else None)
     print(summary(out))
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=1))

@@ -147,3 +147,23 @@ def test_same_data_and_seed_give_the_same_model(tiny_frame):
         a, b = fit(), fit()
     assert np.array_equal(a.heads_["topics"].coef_.toarray(), b.heads_["topics"].coef_.toarray())
     assert np.array_equal(a.heads_["topics"].thresholds_, b.heads_["topics"].thresholds_)
+
+
+def test_countries_and_regions_from_head_and_mentions():
+    texts, countries = [], []
+    pairs = [("Pakistan", "PK"), ("la Russie", "RU"), ("le Kenya", "KE"), ("Brazil", "BR")]
+    for i in range(40):
+        (a, ca), (b, cb) = pairs[i % 4], pairs[(i + 1) % 4]
+        texts.append(f"Talks between {a} and {b} on trade, round {i}")
+        countries.append([ca, cb])
+    for i in range(10):  # a country mentioned in passing is not what the text is about
+        texts.append(f"Football results of the weekend {i}, a player born in Brazil")
+        countries.append([])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tagger = Tagger(min_df=1, cv=3).fit(texts, countries=countries)
+    result = tagger.tag("Le Pakistan et la Russie discutent de coopération")
+    assert {c.id: c.name for c in result.countries} == {"PK": "Pakistan", "RU": "Russia"}
+    assert {r.id: r.name for r in result.regions} == {"034": "Southern Asia",
+                                                     "151": "Eastern Europe"}
+    assert {x.id for x in result.continents} == {"142", "150"}

@@ -74,16 +74,18 @@ class AboutModel:
     def fit(self, evidences: Sequence[dict], head_ps: Sequence[dict[str, float]],
             region_ps: Sequence[dict[str, float]], gold: Sequence[Sequence[str]]
             ) -> "AboutModel":
-        X, y = [], []
+        X, y, doc_codes = [], [], []
         for ev, hp, rp, g in zip(evidences, head_ps, region_ps, gold):
             codes, rows = candidate_rows(ev, hp, rp)
             X.append(rows)
+            doc_codes.append(codes)
             y += [int(c in g) for c in codes]
         Xa = np.vstack(X) if X else np.zeros((0, len(FEATURES)))
         y_arr = np.asarray(y)
         if len(set(y)) < 2:
             self.coef_, self.intercept_, self.threshold_ = np.zeros(len(FEATURES)), -5.0, 0.5
             self.mean_, self.scale_ = np.zeros(len(FEATURES)), np.ones(len(FEATURES))
+            self.region_threshold_ = 0.5
             return self
         self.mean_ = Xa.mean(axis=0)
         self.scale_ = Xa.std(axis=0) + 1e-9
@@ -94,7 +96,25 @@ class AboutModel:
         proba = self._proba(Xa)
         self.threshold_ = best_f1_threshold(np.r_[proba, np.zeros(max(missed, 0))],
                                             np.r_[y_arr, np.ones(max(missed, 0))])
+        self.region_threshold_ = self._region_threshold(doc_codes, proba, gold)
         return self
+
+    @staticmethod
+    def _region_threshold(doc_codes: list[list[str]], proba: np.ndarray,
+                          gold: Sequence[Sequence[str]]) -> float:
+        """A region is scored by its best candidate country; tune its own cut."""
+        scores, truth, start = [], [], 0
+        for codes, g in zip(doc_codes, gold):
+            best: dict[str, float] = {}
+            for c, p in zip(codes, proba[start:start + len(codes)]):
+                r = geo.country_region(c)
+                if r:
+                    best[r] = max(best.get(r, 0.0), float(p))
+            start += len(codes)
+            gold_r = {r for c in g if (r := geo.country_region(c))}
+            scores += list(best.values()) + [0.0] * len(gold_r - set(best))
+            truth += [int(r in gold_r) for r in best] + [1] * len(gold_r - set(best))
+        return best_f1_threshold(np.asarray(scores), np.asarray(truth))
 
     def _proba(self, X: np.ndarray) -> np.ndarray:
         z = ((X - self.mean_) / self.scale_) @ self.coef_ + self.intercept_
@@ -111,6 +131,7 @@ class AboutModel:
 
     def get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         meta = {"features": list(FEATURES), "threshold": float(self.threshold_),
+                "region_threshold": float(self.region_threshold_),
                 "intercept": float(self.intercept_)}
         return meta, {"coef": self.coef_.astype(np.float64), "mean": self.mean_,
                       "scale": self.scale_}
@@ -123,5 +144,6 @@ class AboutModel:
             raise ModelFileError("the model's country features differ from this topicclf's")
         self = cls()
         self.threshold_, self.intercept_ = float(meta["threshold"]), float(meta["intercept"])
+        self.region_threshold_ = float(meta.get("region_threshold", self.threshold_))
         self.coef_, self.mean_, self.scale_ = arrays["coef"], arrays["mean"], arrays["scale"]
         return self

@@ -61,6 +61,18 @@ def render_markdown(card: dict[str, Any]) -> str:
         if metrics.get("note"):
             lines += [metrics["note"], ""]
         lines += _metrics_table(metrics.get("heads", {}))
+        geography = metrics.get("geography")
+        if geography:
+            lines += ["### countries and regions (micro-averaged over documents)", "",
+                      "| measure | precision | recall | F1 | F1 fr | F1 en |",
+                      "|---|---|---|---|---|---|"]
+            for name, m in geography.items():
+                bl = m.get("by_language", {})
+                lines.append(f"| {name.replace('_', ' ')} | {_fmt(m['precision'])} | "
+                             f"{_fmt(m['recall'])} | {_fmt(m['micro_f1'])} | "
+                             f"{_fmt(bl.get('fr', {}).get('micro_f1'))} | "
+                             f"{_fmt(bl.get('en', {}).get('micro_f1'))} |")
+            lines.append("")
     for section in ("intended_use", "limitations", "benchmarks"):
         if card.get(section):
             lines += [f"## {section.replace('_', ' ').capitalize()}", "", str(card[section]), ""]

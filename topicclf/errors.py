@@ -18,6 +18,7 @@ __all__ = [
     "NoShippedModelError",
     "DataFileError",
     "OutputError",
+    "EngineError",
 ]
 
 
@@ -62,3 +63,7 @@ class DataFileError(TopicclfError, OSError):
 
 class OutputError(TopicclfError, OSError):
     """An output file cannot be written."""
+
+
+class EngineError(TopicclfError, RuntimeError):
+    """The scoring engine cannot start (Dask not installed, scheduler unreachable)."""

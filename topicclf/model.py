@@ -13,6 +13,7 @@ import logging
 import warnings
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -351,13 +352,15 @@ min_df, headline_repeat, char_weight
         cut = self.about_.threshold_ if min_score is None else min_score
         chosen = [(c, p) for c, p in ranked if p >= cut][:top_k]
         countries = [Label(c, label_name("countries", c), p) for c, p in chosen]
+        # a region is scored by its best candidate country, with its own cut
         best: dict[str, float] = {}
-        for c, p in chosen:
+        for c, p in ranked:
             r = country_region(c)
             if r and p > best.get(r, 0.0):
                 best[r] = p
+        rcut = self.about_.region_threshold_ if min_score is None else min_score
         regions = [Label(r, label_name("regions", r), p)
-                   for r, p in sorted(best.items(), key=lambda kv: -kv[1])][:top_k]
+                   for r, p in sorted(best.items(), key=lambda kv: -kv[1]) if p >= rcut][:top_k]
         return countries, regions
 
     @staticmethod
@@ -406,8 +409,8 @@ min_df, headline_repeat, char_weight
         return attribute(self.features_, text, lang, indices, values, k)
 
     # ----------------------------------------------------------- persistence
-    def save(self, path: str) -> None:
-        """Save to a model directory; see :func:`topicclf.persist.save`."""
+    def save(self, path: str) -> "Path":
+        """Save to a model directory and return its path; see :func:`topicclf.persist.save`."""
         from topicclf.persist import save
 
-        save(self, path)
+        return save(self, path)

@@ -177,6 +177,8 @@ def read_card(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
         card = json.loads(card_path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelFileError(f"{card_path} is not valid JSON: {exc}") from None
+    except OSError as exc:
+        raise ModelFileError(f"cannot read {card_path}: {exc.strerror or exc}") from None
     if not isinstance(card, dict) or card.get("format") != FORMAT:
         raise ModelFileError(f"{root} is not a topicclf model (its {CARD} has no "
                              f"'format': {FORMAT!r})")

@@ -1,0 +1,116 @@
+"""Head-level experiments on cached fold features (docs/experiments.md).
+
+For each outer fold (the same folds as cv_corpus.py) the features are fitted
+on the training part once and cached in memory; then each variant fits only
+the topic head and is scored on the held-out native documents.
+
+Usage: python benchmarks/experiments.py VARIANT [VARIANT ...]
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import load_corpus  # noqa: E402
+from cv_corpus import corpus_folds  # noqa: E402
+
+from topicclf.features import TextFeatures  # noqa: E402
+from topicclf.folds import fold_indices, multilabel_folds  # noqa: E402
+from topicclf.heads import MultiLabelHead, best_f1_threshold  # noqa: E402
+from topicclf.metrics import _scores  # noqa: E402
+
+warnings.simplefilter("ignore")
+
+
+def decide(P: np.ndarray, T: np.ndarray, min_topics: int = 1) -> np.ndarray:
+    pred = P >= T
+    top = P.argmax(axis=1)
+    empty = pred.sum(axis=1) < min_topics
+    pred[np.flatnonzero(empty), top[empty]] = True
+    return pred
+
+
+def run(variant: str, rows: list[dict], folds: np.ndarray, cache: dict) -> dict:
+    topics = sorted({t for r in rows for t in r["topics"]})
+    preds, golds, langs = [], [], []
+    for k in sorted(set(folds.tolist())):
+        tr = [i for i in range(len(rows)) if folds[i] != k]
+        te = [i for i in range(len(rows)) if folds[i] == k and rows[i]["source"] != "translated-fr"]
+        key = (k, variant.split(":")[0] if variant.startswith("feat") else "base")
+        if key not in cache:
+            params = {}
+            if variant.startswith("feat"):
+                params = eval(variant.split(":", 1)[1])  # noqa: S307 (our own CLI argument)
+            tf = TextFeatures(**params)
+            Xtr = tf.fit_transform([rows[i]["text"] for i in tr], languages=[rows[i]["lang"] for i in tr])
+            Xte = tf.transform([rows[i]["text"] for i in te], languages=[rows[i]["lang"] for i in te])
+            cache[key] = (Xtr, Xte)
+        Xtr, Xte = cache[key]
+        Y = np.array([[t in rows[i]["topics"] for t in topics] for i in tr], dtype=np.int8)
+        inner = fold_indices(multilabel_folds(Y, 3, 0))
+        C = 0.3
+        if variant.startswith("C="):
+            C = float(variant[2:])
+        head = MultiLabelHead(C=C, n_jobs=1).fit(Xtr, Y, topics, inner)
+        P = head.predict_proba(Xte)
+        T = head.thresholds_
+        if variant == "lang-thresholds":
+            ltr = np.array([rows[i]["lang"] for i in tr])
+            lte = np.array([rows[i]["lang"] for i in te])
+            T = np.tile(T, (len(te), 1))
+            for lang in ("fr", "en"):
+                m = ltr == lang
+                t_l = [best_f1_threshold(head.oof_proba_[m, j], Y[m, j]) for j in range(len(topics))]
+                T[lte == lang] = t_l
+        if variant == "stack":
+            from sklearn.linear_model import LogisticRegression
+
+            Z = head.oof_proba_
+            lang_tr = np.array([[rows[i]["lang"] == "fr"] for i in tr], dtype=float)
+            lang_te = np.array([[rows[i]["lang"] == "fr"] for i in te], dtype=float)
+            Zs = np.hstack([Z, lang_tr])
+            P2, T2 = np.zeros_like(P), np.zeros(len(topics))
+            oof2 = np.zeros_like(Z)
+            for j in range(len(topics)):
+                for a, b in inner:
+                    lr = LogisticRegression(C=1.0, max_iter=1000).fit(Zs[a], Y[a, j])
+                    oof2[b, j] = lr.predict_proba(Zs[b])[:, 1]
+                lr = LogisticRegression(C=1.0, max_iter=1000).fit(Zs, Y[:, j])
+                P2[:, j] = lr.predict_proba(np.hstack([P, lang_te]))[:, 1]
+                T2[j] = best_f1_threshold(oof2[:, j], Y[:, j])
+            P, T = P2, T2
+        pred = decide(P, T, 0 if variant == "no-min-topics" else 1)
+        preds.append(pred)
+        golds.append(np.array([[t in rows[i]["topics"] for t in topics] for i in te]))
+        langs += [rows[i]["lang"] for i in te]
+    pred, gold, langs = np.vstack(preds), np.vstack(golds), np.array(langs)
+    s = _scores(gold, pred, topics)
+    out = {"all": s["micro_f1"], "CT": s["per_label"]["counter-terrorism"]["f1"],
+           "BR": s["per_label"]["bilateral-relations"]["f1"]}
+    for lang in ("fr", "en"):
+        sl = _scores(gold[langs == lang], pred[langs == lang], topics)
+        out[lang] = sl["micro_f1"]
+        out[f"CT-{lang}"] = sl["per_label"]["counter-terrorism"]["f1"]
+        out[f"BR-{lang}"] = sl["per_label"]["bilateral-relations"]["f1"]
+    return out
+
+
+def main() -> None:
+    rows = load_corpus()
+    folds = corpus_folds(rows)
+    cache: dict = {}
+    for variant in sys.argv[1:]:
+        t = time.time()
+        out = run(variant, rows, folds, cache)
+        print(f"{variant:40s} " + " ".join(f"{k} {v:.3f}" for k, v in out.items())
+              + f"  ({time.time() - t:.0f}s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
