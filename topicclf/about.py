@@ -82,8 +82,9 @@ class AboutModel:
             y += [int(c in g) for c in codes]
         Xa = np.vstack(X) if X else np.zeros((0, len(FEATURES)))
         y_arr = np.asarray(y)
-        if len(set(y)) < 2:
-            self.coef_, self.intercept_, self.threshold_ = np.zeros(len(FEATURES)), -5.0, 0.5
+        if len(set(y)) < 2:  # every candidate right (or wrong): a constant answer
+            self.coef_, self.threshold_ = np.zeros(len(FEATURES)), 0.5
+            self.intercept_ = 5.0 if y and y[0] == 1 else -5.0
             self.mean_, self.scale_ = np.zeros(len(FEATURES)), np.ones(len(FEATURES))
             self.region_threshold_ = 0.5
             return self

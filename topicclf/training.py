@@ -126,6 +126,7 @@ def evaluate(tagger: Tagger, texts: Sequence[str], *, languages: Sequence[str] |
         else:
             index = {c: j for j, c in enumerate(model.classes_)}
             Y = np.zeros((len(texts), len(index)), dtype=np.int8)
+            truth = [parse_labels(v) if not isinstance(v, list) else v for v in truth]
             for i, labels in enumerate(truth):
                 for lab in labels:
                     if lab in index:
@@ -180,6 +181,11 @@ def train(data: pd.DataFrame | str | os.PathLike[str], *, text_column: str = "te
     if all(v is None for v in heads.values()):
         raise InvalidInputError("no label column given: pass topics=, stance=, countries= "
                                 "or regions= (column names)")
+    from topicclf.validate import check_training_table  # validate imports training
+
+    check_training_table(frame, text_column=text_column, topics=topics, stance=stance,
+                         countries=countries, regions=regions, language_column=language_column,
+                         label_sep=label_sep)
     texts, targets, langs = _prepare(frame, text_column, heads, language_column, label_sep)
     if not texts:
         raise InvalidInputError("cannot train on an empty training set: the table has no rows")

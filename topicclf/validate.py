@@ -25,10 +25,11 @@ Examples
 ...                    "topics": ["terror", "sport", "sport", "sport"]})
 >>> for problem in validate_training_table(df, text_column="text", topics="topics",
 ...                                        min_examples=2):
-...     print(problem)
+...     print(problem)  # doctest: +NORMALIZE_WHITESPACE
 1 row(s) have an empty or non-text 'text' (rows 1); fill or drop them before training
 topics: labels with fewer than 2 examples: 'terror' (1); add examples or remove these labels
-the same text has different labels in 1 group(s) of rows: rows 0, 2 (topics: 'terror' vs 'sport'); keep one labelling per text
+the same text has different labels in 1 group(s) of rows: rows 0, 2
+    (topics: 'terror' vs 'sport'); keep one labelling per text
 """
 
 from __future__ import annotations
