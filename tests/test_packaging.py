@@ -58,7 +58,8 @@ def venv(wheel, tmp_path_factory) -> Path:
                          for m in RUNTIME)
     Path(site, "_topicclf_test_deps.pth").write_text("\n".join(dirs) + "\n")
     done = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
-                           "--no-deps", "--no-index", "--quiet", str(wheel)],
+                           "--no-deps", "--no-index", "--ignore-installed", "--quiet",
+                           str(wheel)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     return home
