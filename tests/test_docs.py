@@ -32,7 +32,7 @@ def test_help_ends_with_an_example(capsys, command):
 def test_the_command_list_names_every_command(capsys):
     text = help_text(capsys)
     for command in COMMANDS:
-        assert re.search(rf"^    {command} +\S", text, re.M), command
+        assert re.search(rf"^    {command}\s+\S", text, re.M), command
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))
