@@ -353,13 +353,6 @@ def test_info_prints_the_card(capsys, monkeypatch, model):
         1, "", "topicclf: error: model directory 'nowhere' not found\n")
 
 
-@pytest.mark.parametrize("command", ["train", "evaluate"])
-def test_reserved_commands_exit_2(capsys, monkeypatch, command):
-    assert run(capsys, monkeypatch, command, "data.csv", "--topics", "t") == (
-        2, "", f"topicclf: error: 'topicclf {command}' is coming in a later version; until "
-               f"then use topicclf.{command}() from Python\n")
-
-
 def test_version_and_usage_errors(capsys, monkeypatch):
     with pytest.raises(SystemExit) as info:
         main(["--version"])
