@@ -73,7 +73,7 @@ def render_markdown(card: dict[str, Any]) -> str:
                              f"{_fmt(bl.get('fr', {}).get('micro_f1'))} | "
                              f"{_fmt(bl.get('en', {}).get('micro_f1'))} |")
             lines.append("")
-    for section in ("intended_use", "limitations", "benchmarks"):
+    for section in ("intended_use", "limitations", "calibration", "benchmarks"):
         if card.get(section):
             lines += [f"## {section.replace('_', ' ').capitalize()}", "", str(card[section]), ""]
     return "\n".join(lines).rstrip() + "\n"
