@@ -8,13 +8,34 @@ Examples
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 __all__ = ["expected_calibration_error", "reliability_curve", "multilabel_report",
-           "multiclass_report"]
+           "multiclass_report", "label_matrix"]
+
+
+def label_matrix(lists: Sequence[Sequence[str]], classes: Sequence[str]
+                 ) -> tuple[np.ndarray, Counter]:
+    """0/1 matrix of label lists over ``classes``, and the count of labels not in it.
+
+    >>> Y, unknown = label_matrix([["a"], ["b", "z"]], ["a", "b"])
+    >>> Y.astype(int).tolist(), dict(unknown)
+    ([[1, 0], [0, 1]], {'z': 1})
+    """
+    index = {c: j for j, c in enumerate(classes)}
+    Y = np.zeros((len(lists), len(index)), dtype=bool)
+    unknown: Counter = Counter()
+    for i, labels in enumerate(lists):
+        for lab in labels:
+            if lab in index:
+                Y[i, index[lab]] = True
+            else:
+                unknown[lab] += 1
+    return Y, unknown
 
 
 def reliability_curve(proba: np.ndarray, outcome: np.ndarray, n_bins: int = 10

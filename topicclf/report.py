@@ -68,17 +68,9 @@ class MissingDependencyError(TopicclfError, ImportError):
 def _truth(values: Sequence[Any], classes: list[str], n: int) -> tuple[np.ndarray, Counter]:
     from topicclf.model import _as_label_lists
 
-    lists = _as_label_lists(values, "labels", n)
-    index = {c: j for j, c in enumerate(classes)}
-    Y = np.zeros((n, len(classes)), dtype=bool)
-    unknown: Counter = Counter()
-    for i, labels in enumerate(lists):
-        for lab in labels:
-            if lab in index:
-                Y[i, index[lab]] = True
-            else:
-                unknown[lab] += 1
-    return Y, unknown
+    from topicclf.metrics import label_matrix
+
+    return label_matrix(_as_label_lists(values, "labels", n), classes)
 
 
 def evaluation_report(tagger: "Tagger", texts: Sequence[str], *,

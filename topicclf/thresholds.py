@@ -163,16 +163,9 @@ def _target(objective: Objective, label: str) -> float | None:
 
 
 def _truth_matrix(lists: list[list[str]], classes: list[str]) -> tuple[np.ndarray, Counter]:
-    index = {c: j for j, c in enumerate(classes)}
-    Y = np.zeros((len(lists), len(classes)), dtype=bool)
-    unknown: Counter = Counter()
-    for i, labels in enumerate(lists):
-        for lab in labels:
-            if lab in index:
-                Y[i, index[lab]] = True
-            else:
-                unknown[lab] += 1
-    return Y, unknown
+    from topicclf.metrics import label_matrix
+
+    return label_matrix(lists, classes)
 
 
 def tune_thresholds(tagger: "Tagger", texts: Sequence[str], *,

@@ -24,7 +24,7 @@ import pandas as pd
 
 from topicclf.errors import InvalidInputError, MissingColumnError
 from topicclf.folds import multilabel_folds
-from topicclf.metrics import multiclass_report, multilabel_report
+from topicclf.metrics import label_matrix, multiclass_report, multilabel_report
 from topicclf.model import HEADS, Tagger
 
 __all__ = ["train", "evaluate", "parse_labels", "read_table"]
@@ -124,13 +124,8 @@ def evaluate(tagger: Tagger, texts: Sequence[str], *, languages: Sequence[str] |
         if model.kind == "multiclass":
             out[head] = multiclass_report(list(truth), proba[head], model.classes_, langs)
         else:
-            index = {c: j for j, c in enumerate(model.classes_)}
-            Y = np.zeros((len(texts), len(index)), dtype=np.int8)
-            truth = [parse_labels(v) if not isinstance(v, list) else v for v in truth]
-            for i, labels in enumerate(truth):
-                for lab in labels:
-                    if lab in index:
-                        Y[i, index[lab]] = 1
+            lists = [parse_labels(v) if not isinstance(v, list) else v for v in truth]
+            Y = label_matrix(lists, model.classes_)[0].astype(np.int8)
             out[head] = multilabel_report(Y, proba[head], model.thresholds_, model.classes_, langs)
     return out
 
