@@ -105,3 +105,14 @@ def test_audit_flags_a_flipped_label(tiny_frame, tmp_path):
     flagged = {r["id"]: r for r in rows}
     assert df.loc[0, "id"] in flagged
     assert "terrorism" in flagged[df.loc[0, "id"]]["suggested"]
+
+
+def test_train_with_cross_validation(labelled, tmp_path, capsys):
+    out = tmp_path / "cv-model"
+    assert main(["train", str(labelled), "-o", str(out), "--topic-column", "topics",
+                 "--cv", "3"]) == 0
+    metrics = topicclf.load(out).card_["metrics"]
+    assert metrics["note"].startswith("3-fold cross-validation")
+    # every row is scored once across the folds
+    assert metrics["heads"]["topics"]["n"] == 90
+    assert sum(r["support"] for r in metrics["heads"]["topics"]["per_label"].values()) == 90

@@ -68,7 +68,7 @@ def _train(args: argparse.Namespace) -> int:
     tagger = train(args.data, text_column=args.text_column, topics=args.topic_column,
                    stance=args.stance_column, countries=args.country_column,
                    language_column=args.language_column, label_sep=args.label_sep,
-                   test_size=args.test_size, seed=args.seed, name=args.name,
+                   test_size=args.test_size, cv=args.cv, seed=args.seed, name=args.name,
                    n_jobs=args.jobs)
     if languages and not set(tagger.languages_) <= languages | {"und"}:
         print(f"topicclf: warning: the data also holds languages "
@@ -89,6 +89,8 @@ def _train_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--languages", metavar="fr,en", help="languages expected in the data")
     p.add_argument("--test-size", type=float, default=0.2,
                    help="held-out share for the report (default 0.2; 0: none)")
+    p.add_argument("--cv", type=int, metavar="K",
+                   help="report K-fold cross-validated figures instead of one held-out split")
     p.add_argument("--seed", type=int, default=0, help="same data + seed = same model")
     p.add_argument("--name", default="custom", help="model name recorded in every result")
     p.add_argument("--jobs", type=int, default=1, help="threads fitting the labels")

@@ -133,7 +133,8 @@ def evaluate(tagger: Tagger, texts: Sequence[str], *, languages: Sequence[str] |
 def train(data: pd.DataFrame | str | os.PathLike[str], *, text_column: str = "text",
           topics: str | None = None, stance: str | None = None, countries: str | None = None,
           regions: str | None = None, language_column: str | None = None,
-          label_sep: str = "|", test_size: float = 0.2, seed: int = 0, refit: bool = True,
+          label_sep: str = "|", test_size: float = 0.2, cv: int | None = None, seed: int = 0,
+          refit: bool = True,
           name: str = "custom", version: str = "1", **params: Any) -> Tagger:
     """Train a :class:`~topicclf.model.Tagger` on a labelled table.
 
@@ -151,6 +152,9 @@ def train(data: pd.DataFrame | str | os.PathLike[str], *, text_column: str = "te
     test_size : float, default=0.2
         Share of rows held out (stratified on labels) for the card's figures;
         0 skips the held-out measure.
+    cv : int, optional
+        Cross-validate with this many folds (stratified on labels) instead of
+        one held-out split: ``cv`` extra fits, steadier figures.
     refit : bool, default=True
         Refit on every row after measuring (the returned model).
     **params
@@ -186,12 +190,26 @@ def train(data: pd.DataFrame | str | os.PathLike[str], *, text_column: str = "te
         raise InvalidInputError("cannot train on an empty training set: the table has no rows")
     make = lambda: Tagger(name=name, version=version, random_state=seed, **params)  # noqa: E731
     metrics: dict[str, Any] = {}
-    if test_size and len(texts) >= 10:
+    sub = lambda v, idx: [v[i] for i in idx]  # noqa: E731
+    if cv and cv >= 2 and len(texts) >= 2 * cv:
+        folds = multilabel_folds(_strata(targets, len(texts)), n_splits=cv, random_state=seed)
+        reports = []
+        for k in range(cv):
+            tr, te = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
+            fold_model = make().fit(sub(texts, tr), languages=sub(langs, tr) if langs else None,
+                                    **{h: sub(v, tr) for h, v in targets.items()})
+            reports.append(evaluate(fold_model, sub(texts, te),
+                                    languages=sub(langs, te) if langs else None,
+                                    **{h: sub(v, te) for h, v in targets.items()}))
+        metrics = {"note": f"{cv}-fold cross-validation stratified on labels: each fold scored "
+                           "by a model fitted on the other folds; figures are means over folds, "
+                           "supports and confusion counts are sums",
+                   "heads": _combine(reports)}
+    elif test_size and len(texts) >= 10:
         strat = _strata(targets, len(texts))
         n_splits = max(2, int(round(1 / test_size)))
         test = multilabel_folds(strat, n_splits=n_splits, random_state=seed) == 0
         tr, te = np.flatnonzero(~test), np.flatnonzero(test)
-        sub = lambda v, idx: [v[i] for i in idx]  # noqa: E731
         held = make().fit(sub(texts, tr), languages=sub(langs, tr) if langs else None,
                           **{h: sub(v, tr) for h, v in targets.items()})
         metrics = {"note": f"held-out {len(te)} rows ({test_size:.0%}, stratified on labels) "
@@ -200,6 +218,8 @@ def train(data: pd.DataFrame | str | os.PathLike[str], *, text_column: str = "te
                                      else None, **{h: sub(v, te) for h, v in targets.items()})}
         if not refit:
             tagger = held
+    if cv and not refit:
+        raise InvalidInputError("refit=False needs a held-out split, not cv")
     if refit or not metrics:
         tagger = make().fit(texts, languages=langs, **targets)
     tagger.card_ = {
@@ -214,6 +234,30 @@ def train(data: pd.DataFrame | str | os.PathLike[str], *, text_column: str = "te
         "metrics": metrics,
     }
     return tagger
+
+
+def _combine(reports: list[Any]) -> Any:
+    """Fold reports into one: floats averaged, counts summed, lists added up.
+
+    >>> _combine([{"f1": 0.5, "support": 3}, {"f1": 1.0, "support": 2}])
+    {'f1': 0.75, 'support': 5}
+    """
+    first = reports[0]
+    if isinstance(first, dict):
+        return {k: _combine([r[k] for r in reports]) for k in first
+                if all(isinstance(r, dict) and k in r for r in reports)}
+    if isinstance(first, bool) or isinstance(first, str):
+        return first
+    if isinstance(first, int):
+        return int(sum(reports))
+    if isinstance(first, float):
+        return round(float(np.mean(reports)), 4)
+    if isinstance(first, list):
+        if all(isinstance(x, str) for x in first):
+            return first
+        return np.sum(np.asarray(reports), axis=0).tolist() if \
+            len({np.shape(r) for r in reports}) == 1 else first
+    return first
 
 
 def _strata(targets: dict[str, list[Any]], n: int) -> np.ndarray:
