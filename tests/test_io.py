@@ -6,6 +6,7 @@ import csv
 import gzip
 import io
 import json
+import logging
 import os
 import sys
 
@@ -196,7 +197,10 @@ def test_utf16_with_bom(tmp_path):
     assert records(path) == [{"id": "1", "text": "naïve", ERROR_COLUMN: None}]
 
 
-def test_cp1252_fallback_warns(tmp_path, caplog):
+def test_cp1252_fallback_warns(tmp_path, caplog, monkeypatch):
+    # starting a Dask cluster in another test reconfigures logging and can disable our loggers
+    for name in ("topicclf", "topicclf.io"):
+        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
     path = write_bytes(tmp_path, "a.csv", "id,text\n1,café “quoted”\n".encode("cp1252"))
     with pytest.warns(UnicodeWarning) as warned:
         frame = read_all(path)

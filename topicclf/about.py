@@ -147,4 +147,9 @@ class AboutModel:
         self.threshold_, self.intercept_ = float(meta["threshold"]), float(meta["intercept"])
         self.region_threshold_ = float(meta.get("region_threshold", self.threshold_))
         self.coef_, self.mean_, self.scale_ = arrays["coef"], arrays["mean"], arrays["scale"]
+        if any(np.shape(a) != (len(FEATURES),) or np.asarray(a).dtype.kind != "f"
+               for a in (self.coef_, self.mean_, self.scale_)):
+            from topicclf.errors import ModelFileError
+
+            raise ModelFileError("the country combiner's arrays are inconsistent")
         return self

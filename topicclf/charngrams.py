@@ -73,8 +73,9 @@ class CharNgrams:
         cache = None if grow else self.__dict__.setdefault("_cache", {})
         rows = []
         for word in words:
-            if cache is not None and word in cache:
-                rows.append(cache[word])
+            cached = cache.get(word) if cache is not None else None
+            if cached is not None:  # one lookup: another thread may clear the cache
+                rows.append(cached)
                 continue
             if grow:
                 row = [vocab.setdefault(g, len(vocab)) for g in word_ngrams(word, lo, hi)]

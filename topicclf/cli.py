@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from topicclf._version import __version__
+from topicclf.cli_retrain import RETRAIN_COMMANDS
 from topicclf.errors import InvalidInputError, TopicclfError
 
 __all__ = ["main", "build_parser", "COMMANDS"]
@@ -65,7 +66,7 @@ def _score(args: argparse.Namespace) -> int:
                top_k=args.top_k, min_score=args.min_score, explain=args.explain,
                max_chars=args.max_chars, chunk_size=args.chunk_size, jobs=args.jobs,
                engine=args.engine, scheduler=args.scheduler, on_error=args.on_error,
-               progress=args.progress)
+               progress=args.progress, resume=args.resume)
     return 0
 
 
@@ -96,6 +97,10 @@ def _score_arguments(p: argparse.ArgumentParser) -> None:
                         "(default), leave out, or stop without output")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="progress bar on stderr (default: when stderr is a terminal)")
+    p.add_argument("--resume", action="store_true",
+                   help="keep the partial file .OUTPUT.partial if the run is interrupted, and "
+                        "continue it after its last complete chunk when rerun with --resume "
+                        "(same input and options)")
 
 
 # ------------------------------------------------------------------- tag
@@ -178,47 +183,13 @@ def _info_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the card as JSON")
 
 
-# -------------------------------------------------------------- reserved
-def _reserved(args: argparse.Namespace) -> int:
-    print(f"topicclf: error: 'topicclf {args.command}' is coming in a later version; until "
-          f"then use topicclf.{args.command}() from Python", file=sys.stderr)
-    return 2
-
-
-def _train(args: argparse.Namespace) -> int:
-    """Train a model from a labelled table (reserved: coming in a later version).
-
-    Until then, train from Python with topicclf.train().
-
-    Example:
-      python -c "import topicclf; topicclf.train('labelled.csv', topics='topics').save('my-model')"
-    """
-    return _reserved(args)
-
-
-def _evaluate(args: argparse.Namespace) -> int:
-    """Measure a model on a labelled table (reserved: coming in a later version).
-
-    Until then, measure from Python with topicclf.evaluate().
-
-    Example:
-      python -c "import topicclf; print(topicclf.evaluate(topicclf.load(), texts, topics=labels))"
-    """
-    return _reserved(args)
-
-
-def _rest_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-
-
 Command = tuple[Callable[[argparse.Namespace], int], Callable[[argparse.ArgumentParser], None]]
 #: name -> (run, add_arguments); the run function's docstring is the command's help.
 COMMANDS: dict[str, Command] = {
     "score": (_score, _score_arguments),
     "tag": (_tag, _tag_arguments),
     "info": (_info, _info_arguments),
-    "train": (_train, _rest_arguments),
-    "evaluate": (_evaluate, _rest_arguments),
+    **RETRAIN_COMMANDS,
 }
 _MODEL_OPTIONS = {"score", "tag"}
 
@@ -296,6 +267,12 @@ def _reporting(verbosity: int) -> Iterator[None]:
         log.propagate = saved[1]
 
 
+def _resumable(args: argparse.Namespace) -> str:
+    if not getattr(args, "resume", False):
+        return ""
+    return "; the partial file is kept: run the same command again to continue"
+
+
 def _on_sigterm(signum: int, frame: Any) -> None:
     raise _Terminated()
 
@@ -314,10 +291,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"topicclf: error: {' '.join(str(exc).splitlines())}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("topicclf: interrupted; no output written", file=sys.stderr)
+        print(f"topicclf: interrupted; no output written{_resumable(args)}", file=sys.stderr)
         return 130
     except _Terminated:
-        print("topicclf: terminated; no output written", file=sys.stderr)
+        print(f"topicclf: terminated; no output written{_resumable(args)}", file=sys.stderr)
         return 143
     except BrokenPipeError:  # e.g. piped into head: stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -199,12 +199,16 @@ class TextFeatures(TransformerMixin, BaseEstimator):
     @classmethod
     def from_state(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> "TextFeatures":
         """Rebuild a fitted transformer from :meth:`get_state` output."""
-        params = dict(meta["params"])
-        for key in ("word_ngram_range", "char_ngram_range"):
-            params[key] = tuple(params[key])
-        self = cls(**params)
+        if not isinstance(meta, dict) or not isinstance(meta.get("params"), dict):
+            raise InvalidInputError("feature state is not a table of parameters")
+        from topicclf.persist import checked_params
+
+        self = cls(**checked_params(meta["params"], cls().get_params()))
         self.word_vocabulary_ = np.array(meta["word_vocabulary"], dtype=object)
         self.char_vocabulary_ = np.array(meta["char_vocabulary"], dtype=object)
+        if not all(isinstance(t, str) for t in meta["word_vocabulary"]) or \
+                not all(isinstance(t, str) for t in meta["char_vocabulary"]):
+            raise InvalidInputError("feature vocabularies must hold strings")
         self.word_idf_ = np.asarray(arrays["word_idf"], dtype=np.float32)
         self.char_idf_ = np.asarray(arrays["char_idf"], dtype=np.float32)
         if (len(self.word_idf_) != len(self.word_vocabulary_)

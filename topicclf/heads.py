@@ -155,9 +155,8 @@ class MultiLabelHead:
     @classmethod
     def from_state(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> "MultiLabelHead":
         self = cls(C=meta.get("C", 0.5))
-        self.classes_ = list(meta["classes"])
-        self.coef_ = sp.csr_matrix((arrays["coef_data"], arrays["coef_indices"],
-                                    arrays["coef_indptr"]), shape=tuple(arrays["coef_shape"]))
+        self.classes_ = [str(c) for c in meta["classes"]]
+        self.coef_ = _checked_csr(arrays)
         self.intercept_ = arrays["intercept"]
         self.calib_a_ = arrays["calib_a"].astype(np.float64)
         self.calib_b_ = arrays["calib_b"].astype(np.float64)
@@ -222,16 +221,45 @@ class SingleLabelHead(MultiLabelHead):
     @classmethod
     def from_state(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> "SingleLabelHead":
         self = super().from_state(meta, arrays)
+        k = len(self.classes_)
+        if np.shape(arrays["calib_w"]) != (k, k) or np.shape(arrays["calib_v"]) != (k,):
+            from topicclf.errors import ModelFileError
+
+            raise ModelFileError("stance calibration arrays do not match its labels")
         self.calib_w_ = arrays["calib_w"].astype(np.float64)
         self.calib_v_ = arrays["calib_v"].astype(np.float64)
         return self
 
 
+def _checked_csr(arrays: dict[str, np.ndarray]) -> sp.csr_matrix:
+    """The weight matrix, refusing arrays that do not form a valid sparse matrix.
+
+    An out-of-range index would otherwise corrupt memory when used.
+    """
+    from topicclf.errors import ModelFileError
+
+    data, indices, indptr, shape = (np.asarray(arrays[k]) for k in
+                                    ("coef_data", "coef_indices", "coef_indptr", "coef_shape"))
+    if (shape.shape != (2,) or data.ndim != 1 or indices.ndim != 1 or indptr.ndim != 1
+            or data.dtype.kind != "f" or indices.dtype.kind not in "iu"
+            or indptr.dtype.kind not in "iu" or shape.dtype.kind not in "iu"
+            or len(indptr) != int(shape[0]) + 1 or len(indices) != len(data)
+            or (len(indptr) and (indptr[0] != 0 or indptr[-1] != len(indices)))
+            or np.any(np.diff(indptr) < 0)
+            or (len(indices) and (indices.min() < 0 or indices.max() >= int(shape[1])))):
+        raise ModelFileError("a head's weight arrays are inconsistent (corrupted model file)")
+    return sp.csr_matrix((data.astype(np.float32), indices, indptr),
+                         shape=(int(shape[0]), int(shape[1])))
+
+
 def _check_shapes(head: MultiLabelHead, k: int) -> None:
     from topicclf.errors import ModelFileError
 
-    if head.coef_.shape[0] != k or len(head.intercept_) != k or len(head.thresholds_) != k:
-        raise ModelFileError(f"head arrays do not match its {k} labels")
+    arrays = [head.intercept_, head.calib_a_, head.calib_b_, head.thresholds_]
+    if head.coef_.shape[0] != k or any(np.shape(a) != (k,) for a in arrays):
+        raise ModelFileError(f"head arrays do not match its {k} labels (corrupted model file)")
+    if any(np.asarray(a).dtype.kind != "f" for a in arrays):
+        raise ModelFileError("head arrays must be floating point (corrupted model file)")
 
 
 def head_from_state(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> MultiLabelHead:

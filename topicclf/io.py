@@ -205,7 +205,7 @@ def _chunks(columns: list[str], rows: Iterator[list], close: Callable[[], None],
                 noted += int(frame[ERROR_COLUMN].notna().sum())
                 start += len(batch)
                 yield frame
-    except (UnicodeDecodeError, csv.Error, OSError, EOFError, zlib.error) as exc:
+    except (UnicodeError, csv.Error, OSError, EOFError, zlib.error, pa.ArrowException) as exc:
         raise _read_error(exc, path, encoding) from None
     finally:
         close()
@@ -264,7 +264,7 @@ def _open_table(path: str, fmt: str, encoding: str | None,
                 base.close)
     except BaseException as exc:
         base.close()
-        if isinstance(exc, (UnicodeDecodeError, csv.Error, OSError, EOFError, zlib.error)):
+        if isinstance(exc, (UnicodeError, csv.Error, OSError, EOFError, zlib.error)):
             raise _read_error(exc, path, encoding) from None
         raise
 
@@ -526,6 +526,15 @@ class AtomicWriter:
         Columns to write, in this order; by default those of the first chunk.
     encoding : str, default "utf-8"
         Encoding of CSV, TSV and JSON Lines.
+    partial_path : str, optional
+        The temporary file to use instead of ``.<name>.<pid>.partial``.
+    resume_at : int, optional
+        Continue the partial file of an interrupted run: cut it to its first
+        ``resume_at`` bytes (its complete chunks) and append after them; the
+        CSV/TSV header is then already written.  Not for Parquet or ``.gz``.
+    keep_partial : bool, default False
+        On an exception, keep the partial file (to resume from) instead of
+        removing it.
 
     Attributes
     ----------
@@ -541,18 +550,25 @@ class AtomicWriter:
     """
 
     def __init__(self, path: str, *, format: str | None = None,
-                 columns_order: Sequence[str] | None = None, encoding: str = "utf-8") -> None:
+                 columns_order: Sequence[str] | None = None, encoding: str = "utf-8",
+                 partial_path: str | None = None, resume_at: int | None = None,
+                 keep_partial: bool = False) -> None:
         self.path, self.encoding, self.rows_written = path, encoding, 0
         self.format = detect_format(path, format, option="--output-format")
         self.columns = list(columns_order) if columns_order is not None else None
         self._select = columns_order is not None
-        self.partial_path = None if path == "-" else os.path.join(
+        self.partial_path = None if path == "-" else partial_path or os.path.join(
             os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}.partial")
+        if resume_at is not None and (self.partial_path is None or self.format == "parquet"
+                                      or path.lower().endswith(".gz")):
+            raise InvalidInputError("only a CSV, TSV or JSON Lines file (not .gz, not stdout) "
+                                    f"can be resumed; got '{path}'")
+        self._resume_at, self._keep_partial = resume_at, keep_partial
         self._binary: Any = None
         self._gzip: gzip.GzipFile | None = None
         self._text: io.TextIOWrapper | None = None
         self._parquet: pq.ParquetWriter | None = None
-        self._header_done = False
+        self._header_done = bool(resume_at)
         try:
             codecs.lookup(encoding)
         except LookupError:
@@ -562,7 +578,13 @@ class AtomicWriter:
 
     def __enter__(self) -> AtomicWriter:
         try:
-            self._binary = open(self.partial_path, "wb") if self.partial_path else sys.stdout.buffer
+            if self._resume_at is not None:
+                self._binary = open(self.partial_path, "r+b")
+                self._binary.truncate(self._resume_at)
+                self._binary.seek(self._resume_at)
+            else:
+                self._binary = (open(self.partial_path, "wb") if self.partial_path
+                                else sys.stdout.buffer)
         except OSError as exc:
             raise OutputError(f"cannot write output '{self.path}': {exc.strerror}") from None
         sink = self._binary
@@ -670,7 +692,7 @@ class AtomicWriter:
                 step and step()
             except (OSError, ValueError):  # the file is thrown away anyway
                 pass
-        if self.partial_path and os.path.exists(self.partial_path):
+        if self.partial_path and os.path.exists(self.partial_path) and not self._keep_partial:
             os.remove(self.partial_path)
             logger.warning("output %s not written: the run did not complete", self.path)
 

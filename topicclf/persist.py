@@ -24,6 +24,7 @@ import os
 import tempfile
 import warnings
 import zipfile
+import zlib
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -175,7 +176,7 @@ def read_card(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
         raise ModelFileError(f"{card_path} is too large to be a model card")
     try:
         card = json.loads(card_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ModelFileError(f"{card_path} is not valid JSON: {exc}") from None
     except OSError as exc:
         raise ModelFileError(f"cannot read {card_path}: {exc.strerror or exc}") from None
@@ -197,6 +198,40 @@ def read_card(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
             raise TamperedModelError(f"{fpath} does not match the sha256 recorded in {CARD}; "
                                      "the file was modified or corrupted, refusing to load")
     return card
+
+
+def checked_params(params: Any, defaults: dict[str, Any]) -> dict[str, Any]:
+    """The known parameters of a saved estimator, each of its default's type.
+
+    Ranges become tuples.  A value of another type (a corrupted or crafted
+    file) raises ``ValueError``.
+    """
+    if not isinstance(params, dict):
+        raise ValueError("saved parameters are not a table")
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if key not in defaults:
+            continue
+        default = defaults[key]
+        if isinstance(default, tuple):
+            ok = (isinstance(value, (list, tuple)) and len(value) == 2
+                  and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
+                  and value[0] <= value[1])
+            value = tuple(value) if ok else value
+        elif isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif default is None:
+            ok = value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+        elif isinstance(default, int):
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif isinstance(default, float):
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, type(default))
+        if not ok:
+            raise ValueError(f"saved parameter {key}={value!r} is not valid")
+        out[key] = value
+    return out
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Any:
@@ -225,19 +260,25 @@ def load(path: str | os.PathLike[str] | None = None) -> Any:
         meta = json.loads((root / "features.json").read_text(encoding="utf-8"))
         with np.load(root / "arrays.npz", allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
-        params = {k: v for k, v in card["params"].items() if k in Tagger().get_params()}
-        for key in ("word_ngram_range", "char_ngram_range"):
-            if key in params:
-                params[key] = tuple(params[key])
-        tagger = Tagger(**params)
+        for key, value in arrays.items():
+            if value.dtype.kind not in "fiu" or (value.dtype.kind == "f"
+                                                 and not np.isfinite(value).all()):
+                raise ModelFileError(f"{root}/arrays.npz: {key} is not finite numeric data")
+        tagger = Tagger(**checked_params(card["params"], Tagger().get_params()))
         tagger.features_ = TextFeatures.from_state(
             meta["features"], {k.split("/", 1)[1]: v for k, v in arrays.items()
                                if k.startswith("features/")})
         tagger.heads_ = {}
+        if not isinstance(meta.get("heads"), dict) or not all(
+                h in ("topics", "countries", "regions", "stance") and isinstance(m, dict)
+                for h, m in meta["heads"].items()):
+            raise ModelFileError(f"{root}/features.json has no valid 'heads' table")
         for head, hmeta in meta["heads"].items():
             prefix = f"heads/{head}/"
             tagger.heads_[head] = head_from_state(
                 hmeta, {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)})
+            if tagger.heads_[head].coef_.shape[1] != tagger.features_.n_features_:
+                raise ModelFileError(f"head {head!r} does not match the feature vocabulary")
         if "about" in meta:
             from topicclf.about import AboutModel
 
@@ -245,7 +286,8 @@ def load(path: str | os.PathLike[str] | None = None) -> Any:
                 meta["about"], {k[6:]: v for k, v in arrays.items() if k.startswith("about/")})
     except ModelFileError:
         raise
-    except (KeyError, ValueError, TypeError, OSError) as exc:
+    except (KeyError, ValueError, TypeError, AttributeError, IndexError, OSError, EOFError,
+            RecursionError, zipfile.BadZipFile, zlib.error) as exc:
         raise ModelFileError(f"{root} is not a readable topicclf model: {exc}") from None
     tagger.languages_ = card.get("languages", {})
     tagger.card_ = {k: v for k, v in card.items() if k not in {"files"}}

@@ -3,7 +3,8 @@
 Data flow: :mod:`topicclf.io` streams chunks of text cells → :func:`score_frame`
 turns one chunk into output rows with one ``Tagger.tag_many`` call →
 :mod:`topicclf.io` writes them, in input order, to a file that appears only
-when complete.  This module reads and writes no file itself.
+when complete.  This module reads and writes no data file itself; it only keeps
+the small checkpoint of a resumable run (``score_file(..., resume=True)``).
 
 Ground rule: every input row comes out exactly once, in order, with its id.  A
 row that cannot be scored (empty or non-text cell, a row repaired on reading)
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import logging
 import os
 import sys
@@ -28,9 +30,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from topicclf.errors import EngineError, InvalidInputError, MissingColumnError
-from topicclf.io import (ERROR_COLUMN, check_writable, detect_format, open_output, read_chunks,
-                         read_columns)
+from topicclf.errors import EngineError, InvalidInputError, MissingColumnError, TopicclfError
+from topicclf.io import (ERROR_COLUMN, AtomicWriter, check_writable, detect_format, open_output,
+                         read_chunks, read_columns)
 
 __all__ = ["score_frame", "score_file", "ScoreSummary", "EngineError", "layout_for",
            "explain_tags"]
@@ -445,7 +447,7 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
                min_score: float | None = None, explain: int = 0, max_chars: int = 1_000_000,
                chunk_size: int = 1000, jobs: int = 1, engine: str = "local",
                scheduler: str | None = None, on_error: str = "mark",
-               progress: bool | None = None) -> ScoreSummary:
+               progress: bool | None = None, resume: bool = False) -> ScoreSummary:
     """Tag a data file chunk by chunk; write its rows, in order, as chunks finish.
 
     Options, the input's header, the output location and the model are all
@@ -476,6 +478,13 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
         out"); or stop the run, writing nothing.
     progress : bool, optional
         A progress bar on stderr; by default when stderr is a terminal.
+    resume : bool, default False
+        Write through a stable partial file ``.<name>.partial`` and its
+        checkpoint ``.<name>.partial.json`` (the chunks done), kept if the run
+        is interrupted; if they are there from an interrupted run with the same
+        input, model and options, continue after its last complete chunk.  The
+        result is the file an uninterrupted run writes, byte for byte.  Needs
+        an input file and a CSV, TSV or JSON Lines output file (not ``.gz``).
 
     Raises
     ------
@@ -491,6 +500,8 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
     _check_options(top_k, min_score, explain, max_chars, jobs=jobs)
     in_fmt = detect_format(input, input_format)
     out_fmt = detect_format(output, output_format, option="--output-format")
+    if resume:
+        _Checkpoint.check(input, output, out_fmt)
     source = "<stdin>" if input == "-" else input
     columns = read_columns(input, format=in_fmt, encoding=encoding)
     _plan(columns, text_columns, id_column, keep_columns, source)
@@ -499,12 +510,23 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
     spec = _make_spec(tagger, columns, text_columns=text_columns, id_column=id_column,
                       keep_columns=keep_columns, source=source, layout=layout_for(out_fmt),
                       top_k=top_k, min_score=min_score, explain=explain, max_chars=max_chars)
+    checkpoint = (_Checkpoint(input, output, _fingerprint(
+        tagger, input, spec, chunk_size=chunk_size, on_error=on_error, in_fmt=in_fmt,
+        out_fmt=out_fmt, encoding=encoding)) if resume else None)
+    done = checkpoint.load() if checkpoint else {}
+    if checkpoint and not done:
+        checkpoint.clear(partial=False)  # a stale checkpoint must not outlive a fresh start
     chunks = read_chunks(input, format=in_fmt, chunk_size=chunk_size, encoding=encoding)
-    n = written = failed_rows = truncated = 0
+    n, skip = 0, done.get("rows_read", 0)
+    written, failed_rows, truncated = (done.get(k, 0) for k in ("rows_written", "not_scored",
+                                                                  "truncated"))
 
     def numbered(bar: _Progress) -> Iterator[tuple[pd.DataFrame, int]]:
         nonlocal n
         for frame in chunks:
+            if n < skip:  # scored by the interrupted run: read again, not scored again
+                n += len(frame)
+                continue
             bar.read(frame)
             yield frame, n
             n += len(frame)
@@ -512,9 +534,12 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
     runner = (_dask_engine(tagger, jobs, scheduler) if engine == "dask"
               else _local_engine(tagger, jobs))
     bar: _Progress | None = None
+    writer = (AtomicWriter(output, format=out_fmt, columns_order=spec.columns,
+                           partial_path=checkpoint.partial, keep_partial=True,
+                           resume_at=done.get("bytes")) if checkpoint
+              else open_output(output, format=out_fmt, columns_order=spec.columns))
     try:
-        with runner as (submit, window), \
-                open_output(output, format=out_fmt, columns_order=spec.columns) as out:
+        with runner as (submit, window), writer as out:
             bar = _Progress(input, in_fmt, progress)
             for offset, (rows, failed) in _ordered(submit, numbered(bar), spec, window):
                 errors = rows["error"].to_numpy(dtype=object)
@@ -531,10 +556,20 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
                 out.write(kept)
                 written += len(kept)
                 bar.done(len(rows))
+                if checkpoint:
+                    checkpoint.save(rows_read=offset + len(rows), rows_written=written,
+                                    not_scored=failed_rows, truncated=truncated)
             bar.bar.total = bar.bar.n  # the estimate gives way to the count
+    except TopicclfError as exc:
+        # a failed run leaves nothing to resume, unlike an interrupted one or a dead worker
+        if checkpoint and not isinstance(exc, EngineError):
+            checkpoint.clear(partial=True)
+        raise
     finally:
         if bar is not None:
             bar.bar.close()
+    if checkpoint:
+        checkpoint.clear(partial=False)
     if failed_rows and on_error == "skip-row":
         log.warning("left out %d of %d rows that could not be scored (--on-error skip-row)",
                     failed_rows, n)
@@ -545,6 +580,82 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
         log.warning("%d of %d rows had texts longer than %d characters, cut before scoring; "
                     "their error column says so", truncated, n, max_chars)
     return ScoreSummary(n, written, failed_rows, truncated)
+
+
+def _fingerprint(tagger: Any, input: str, spec: _Spec, **options: Any) -> dict[str, Any]:
+    """What must not change between an interrupted run and its resumption."""
+    stat = os.stat(input)
+    files = getattr(tagger, "card_", {}).get("files")
+    return {"input": os.path.abspath(input), "input_size": stat.st_size,
+            "input_mtime_ns": stat.st_mtime_ns, "spec": repr(spec),
+            "model_files": files, **options}
+
+
+class _Checkpoint:
+    """The checkpoint of a resumable run: the partial file and, beside it, the chunks done.
+
+    ``.<name>.partial.json`` holds the run's fingerprint, the input rows done and
+    the size in bytes of the partial file after the last complete chunk; it is
+    replaced atomically after every chunk.  Bytes after that size (a chunk being
+    written when the run was killed) are cut off on resuming.
+    """
+
+    @staticmethod
+    def check(input: str, output: str, out_fmt: str) -> None:
+        """Refuse what cannot be resumed, before anything is read."""
+        if input == "-" or output == "-":
+            raise InvalidInputError("--resume needs an input file and an output file, not "
+                                    "stdin or stdout")
+        if out_fmt == "parquet" or output.lower().endswith(".gz"):
+            raise InvalidInputError(f"--resume writes CSV, TSV or JSON Lines without .gz; got "
+                                    f"'{output}'; choose another output or leave out --resume")
+
+    def __init__(self, input: str, output: str, fingerprint: dict[str, Any]) -> None:
+        head, name = os.path.split(output)
+        self.partial = os.path.join(head, f".{name}.partial")
+        self.state = self.partial + ".json"
+        self.fingerprint = json.loads(json.dumps(fingerprint, default=str))
+
+    def load(self) -> dict[str, Any]:
+        """The state to resume from, or ``{}`` to start from the first row."""
+        try:
+            with open(self.state, encoding="utf-8") as fh:
+                state = json.load(fh)
+            size = os.path.getsize(self.partial)
+        except FileNotFoundError:
+            state, size = None, 0
+        except (OSError, ValueError) as exc:
+            log.warning("cannot read the checkpoint %s (%s); starting from the first row",
+                        self.state, exc)
+            state, size = None, 0
+        if not isinstance(state, dict):
+            if os.path.exists(self.partial):
+                log.warning("%s has no checkpoint; starting from the first row", self.partial)
+            return {}
+        if state.get("run") != self.fingerprint:
+            changed = sorted(k for k in {**self.fingerprint, **state.get("run", {})}
+                             if self.fingerprint.get(k) != state.get("run", {}).get(k))
+            log.warning("the partial output %s is from a run with another %s; starting from "
+                        "the first row", self.partial, ", ".join(changed))
+            return {}
+        if size < state.get("bytes", 0):
+            log.warning("the partial output %s is shorter than its checkpoint says; starting "
+                        "from the first row", self.partial)
+            return {}
+        log.warning("resuming %s after row %d (%d bytes kept)", self.partial,
+                    state["rows_read"], state["bytes"])
+        return state
+
+    def save(self, **counts: int) -> None:
+        state = {"run": self.fingerprint, "bytes": os.path.getsize(self.partial), **counts}
+        with open(self.state + ".tmp", "w", encoding="utf-8") as fh:
+            json.dump(state, fh)
+        os.replace(self.state + ".tmp", self.state)
+
+    def clear(self, partial: bool) -> None:
+        for path in (self.state, self.state + ".tmp", *([self.partial] if partial else [])):
+            if os.path.exists(path):
+                os.remove(path)
 
 
 def _load(model: Any) -> Any:
