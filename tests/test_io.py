@@ -198,12 +198,21 @@ def test_utf16_with_bom(tmp_path):
 
 
 def test_cp1252_fallback_warns(tmp_path, caplog, monkeypatch):
-    # starting a Dask cluster in another test reconfigures logging and can disable our loggers
-    for name in ("topicclf", "topicclf.io"):
-        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
-    path = write_bytes(tmp_path, "a.csv", "id,text\n1,café “quoted”\n".encode("cp1252"))
-    with pytest.warns(UnicodeWarning) as warned:
-        frame = read_all(path)
+    # other tests (a Dask cluster, the CLI) reconfigure logging: listen on our logger itself
+    logger = logging.getLogger("topicclf.io")
+    monkeypatch.setattr(logger, "disabled", False)
+    monkeypatch.setattr(logger, "propagate", False)
+    monkeypatch.setattr(logging.root.manager, "disable", 0)
+    level = logger.level
+    logger.setLevel(logging.DEBUG)  # setLevel also clears the loggers' enabled-level cache
+    logger.addHandler(caplog.handler)
+    try:
+        path = write_bytes(tmp_path, "a.csv", "id,text\n1,café “quoted”\n".encode("cp1252"))
+        with pytest.warns(UnicodeWarning) as warned:
+            frame = read_all(path)
+    finally:
+        logger.removeHandler(caplog.handler)
+        logger.setLevel(level)
     assert frame["text"].tolist() == ["café “quoted”"]
     assert str(warned[0].message) == (
         f"input file '{path}' is not valid UTF-8 (byte 0xe9 at offset 13); reading such bytes "
