@@ -279,6 +279,19 @@ min_df, headline_repeat, char_weight
             raise NotFittedError("this Tagger is not fitted yet: call fit(texts, topics=...) "
                                  "or topicclf.train(...), or load one with topicclf.load()")
 
+    def _given_heads(self, **targets: Any) -> dict[str, Any]:
+        """The targets that were given, each checked to be one of this model's heads."""
+        given = {h: v for h, v in targets.items() if v is not None}
+        if not given:
+            names = ", ".join(f"{h}=" for h in targets)
+            raise InvalidInputError(f"no labels given: pass {names} (the true labels of the "
+                                    "texts)")
+        for head in given:
+            if head not in self.heads_:
+                raise InvalidInputError(f"this model has no {head} head (its heads: "
+                                        f"{', '.join(self.heads_)}); drop {head}=")
+        return given
+
     @property
     def labels_(self) -> dict[str, list[str]]:
         """The label ids of each head."""

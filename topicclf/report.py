@@ -126,15 +126,8 @@ def evaluation_report(tagger: "Tagger", texts: Sequence[str], *,
     texts = check_texts(texts)
     if not texts:
         raise InvalidInputError("cannot evaluate on an empty list of texts")
-    given = {h: v for h, v in {"topics": topics, "stance": stance, "countries": countries,
-                               "regions": regions}.items() if v is not None}
-    if not given:
-        raise InvalidInputError("no labels given: pass topics=, stance=, countries= or "
-                                "regions= (the true labels of the texts)")
-    for head in given:
-        if head not in tagger.heads_:
-            raise InvalidInputError(f"this model has no {head} head (its heads: "
-                                    f"{', '.join(tagger.heads_)}); drop {head}=")
+    given = tagger._given_heads(topics=topics, stance=stance, countries=countries,
+                                regions=regions)
     n = len(texts)
     langs = list(languages) if languages is not None else detect_languages(texts)
     if len(langs) != n:

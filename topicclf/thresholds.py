@@ -230,15 +230,7 @@ def tune_thresholds(tagger: "Tagger", texts: Sequence[str], *,
     texts = check_texts(texts)
     if not texts:
         raise InvalidInputError("cannot tune thresholds on an empty list of texts")
-    given = {"topics": topics, "countries": countries, "regions": regions}
-    given = {h: v for h, v in given.items() if v is not None}
-    if not given:
-        raise InvalidInputError("no labels given: pass topics=, countries= or regions= "
-                                "(one list of true labels per text)")
-    for head in given:
-        if head not in tagger.heads_:
-            raise InvalidInputError(f"this model has no {head} head (its heads: "
-                                    f"{', '.join(tagger.heads_)}); drop {head}=")
+    given = tagger._given_heads(topics=topics, countries=countries, regions=regions)
     known = {c for h in given for c in tagger.heads_[h].classes_}
     _check_objective(objective, known)
     from topicclf.model import _as_label_lists
