@@ -5,6 +5,11 @@ on the training part once and cached in memory; then each variant fits only
 the topic head and is scored on the held-out native documents.
 
 Usage: python benchmarks/experiments.py VARIANT [VARIANT ...]
+
+``prune-curve`` fits each fold's head once without pruning and scores every
+(prune_tol, max_weights) setting of ``PRUNE_CURVE`` on it: the out-of-fold
+calibration and thresholds do not depend on pruning (they come from the
+unpruned inner models), so this is exactly what separate fits would give.
 """
 
 from __future__ import annotations
@@ -27,6 +32,10 @@ from topicclf.metrics import _scores  # noqa: E402
 
 warnings.simplefilter("ignore")
 
+#: (prune_tol, max_weights per label) settings scored by ``prune-curve``.
+PRUNE_CURVE = [(0.0, None), (0.01, 30_000), (0.0, 30_000), (0.0, 60_000), (0.0, 100_000),
+               (0.001, None), (0.003, None), (0.01, None), (0.001, 100_000)]
+
 
 def decide(P: np.ndarray, T: np.ndarray, min_topics: int = 1) -> np.ndarray:
     pred = P >= T
@@ -39,6 +48,7 @@ def decide(P: np.ndarray, T: np.ndarray, min_topics: int = 1) -> np.ndarray:
 def run(variant: str, rows: list[dict], folds: np.ndarray, cache: dict) -> dict:
     topics = sorted({t for r in rows for t in r["topics"]})
     preds, golds, langs = [], [], []
+    curve: dict = {}
     for k in sorted(set(folds.tolist())):
         tr = [i for i in range(len(rows)) if folds[i] != k]
         te = [i for i in range(len(rows)) if folds[i] == k and rows[i]["source"] != "translated-fr"]
@@ -58,6 +68,15 @@ def run(variant: str, rows: list[dict], folds: np.ndarray, cache: dict) -> dict:
         if variant.startswith("C="):
             C = float(variant[2:])
         head = MultiLabelHead(C=C, n_jobs=1).fit(Xtr, Y, topics, inner)
+        if variant == "prune-curve":
+            from topicclf.heads import _prune
+
+            raw = head.coef_.toarray()
+            for tol, cap in PRUNE_CURVE:
+                head.coef_ = _prune(raw, tol, cap)
+                curve.setdefault((tol, cap), ([], [head.coef_.nnz]))[0].append(
+                    decide(head.predict_proba(Xte), head.thresholds_))
+            head.coef_ = _prune(raw, 0.0, None)
         P = head.predict_proba(Xte)
         T = head.thresholds_
         if variant == "lang-thresholds":
@@ -89,7 +108,15 @@ def run(variant: str, rows: list[dict], folds: np.ndarray, cache: dict) -> dict:
         preds.append(pred)
         golds.append(np.array([[t in rows[i]["topics"] for t in topics] for i in te]))
         langs += [rows[i]["lang"] for i in te]
-    pred, gold, langs = np.vstack(preds), np.vstack(golds), np.array(langs)
+    gold, langs = np.vstack(golds), np.array(langs)
+    for (tol, cap), (fold_preds, nnz) in curve.items():
+        out = summary(np.vstack(fold_preds), gold, langs, topics)
+        print(f"  prune_tol={tol} max_weights={cap} nnz(fold 0)={nnz[0]} "
+              + " ".join(f"{k} {v:.3f}" for k, v in out.items()), flush=True)
+    return summary(np.vstack(preds), gold, langs, topics)
+
+
+def summary(pred: np.ndarray, gold: np.ndarray, langs: np.ndarray, topics: list[str]) -> dict:
     s = _scores(gold, pred, topics)
     out = {"all": s["micro_f1"], "CT": s["per_label"]["counter-terrorism"]["f1"],
            "BR": s["per_label"]["bilateral-relations"]["f1"]}

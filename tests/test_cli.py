@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -231,7 +232,7 @@ def test_dask_engine_gives_the_same_rows_as_the_local_engine(capsys, monkeypatch
                      "with the column(s) holding the article text"),
     (["in.csv", "--id-column", "key"], "column 'key' not found in in.csv (columns: id, title, "
      "text); pass --id-column with one of these, or leave it out to number rows"),
-    (["in.csv", "--model", "nowhere"], "model directory 'nowhere' not found"),
+    (["in.csv", "--model", "./nowhere"], "model directory 'nowhere' not found"),
     (["in.csv", "--model", "in.csv"], "'in.csv' is not a model directory (expected a folder "
                                       "holding model-card.json)"),
     (["in.csv", "-o", "no/such/dir/out.csv"], "cannot write output 'no/such/dir/out.csv': "
@@ -297,7 +298,9 @@ def test_a_killed_run_leaves_no_file_that_looks_finished(model, tmp_path, sig, c
     proc = subprocess.Popen([sys.executable, "-m", "topicclf", "score", "in.csv", "-o",
                              "out.csv", "--model", model, "--chunk-size", "100", "--jobs",
                              str(jobs)], cwd=tmp_path, env=cli_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            # a shell's background job ignores SIGINT, and so would the child
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while not any(p.endswith(".partial") for p in os.listdir(tmp_path)):
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
@@ -306,8 +309,8 @@ def test_a_killed_run_leaves_no_file_that_looks_finished(model, tmp_path, sig, c
     assert len(workers) >= (jobs if jobs > 1 else 0)  # the pool has started its workers
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
-    assert proc.returncode == code
-    assert err.splitlines()[-1] == f"topicclf: {word}; no output written"
+    assert proc.returncode == code, err
+    assert err.splitlines()[-1] == f"topicclf: {word}; no output written", err
     assert sorted(os.listdir(tmp_path)) == ["in.csv"]
     time.sleep(0.5)
     assert [pid for pid in workers if os.path.exists(f"/proc/{pid}")] == []
@@ -349,8 +352,26 @@ def test_info_prints_the_card(capsys, monkeypatch, model):
     assert "- **topics** (multilabel): diplomacy (" in out
     code, out, err = run(capsys, monkeypatch, "info", model, "--json")
     assert json.loads(out) == read_card(model)
-    assert run(capsys, monkeypatch, "info", "nowhere") == (
+    assert run(capsys, monkeypatch, "info", "./nowhere") == (
         1, "", "topicclf: error: model directory 'nowhere' not found\n")
+
+
+def test_a_model_given_by_name(capsys, monkeypatch, model, tmp_path):
+    """--model NAME finds a model in $TOPICCLF_MODELS (then the user's and the shipped ones)."""
+    store = tmp_path / "store"
+    shutil.copytree(model, store / "mine")
+    monkeypatch.setenv("TOPICCLF_MODELS", str(store))
+    source = write(tmp_path / "in.csv", f"id,text\na,{SPORT}\n")
+    by_path = run(capsys, monkeypatch, "score", source, "--model", model)
+    by_name = run(capsys, monkeypatch, "score", source, "--model", "mine")
+    assert by_name == by_path and by_name[0] == 0
+    code, out, err = run(capsys, monkeypatch, "info", "--list")
+    assert code == 0 and out.splitlines()[0] == f"mine\t{store / 'mine'}"
+    assert "topicclf-news\t" in out  # the shipped model is listed too
+    code, out, err = run(capsys, monkeypatch, "tag", "--model", "yours", SPORT)
+    assert code == 1 and out == ""
+    assert err.startswith("topicclf: error: no model directory or model named 'yours'; "
+                          "models found by name: mine, topicclf-news (searched ")
 
 
 def test_version_and_usage_errors(capsys, monkeypatch):

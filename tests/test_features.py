@@ -53,3 +53,49 @@ def test_matches_scikit_learn_char_wb():
     order = [ref.vocabulary_[g] for g in sorted(ours.vocabulary_, key=ours.vocabulary_.get)]
     np.testing.assert_allclose(ours.transform(docs).toarray(),
                                ref.transform(docs).toarray()[:, order], atol=1e-6)
+
+
+def test_word_ngrams_match_scikit_learn():
+    """Our word n-gram TF-IDF gives scikit-learn's vocabulary and numbers."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from topicclf.tfidf import WordNgrams
+
+    docs = ["le terror attaqu le pakistan", "le pakistan et la russi", "the terror the",
+            "russi russi coop", ""]
+    for min_df, cap in ((1, None), (2, None), (1, 6)):
+        ours = WordNgrams(ngram_range=(1, 2), min_df=min_df, max_features=cap).fit(docs)
+        ref = TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
+                              ngram_range=(1, 2), min_df=min_df, max_features=cap,
+                              sublinear_tf=True).fit(docs)
+        if cap is None:  # with a cap, ties in frequency may be broken differently
+            assert ours.vocabulary_ == ref.vocabulary_
+        else:
+            assert len(ours.vocabulary_) == cap
+            assert set(ours.vocabulary_) <= set(TfidfVectorizer(
+                tokenizer=str.split, token_pattern=None, lowercase=False,
+                ngram_range=(1, 2)).fit(docs).vocabulary_)
+            continue
+        np.testing.assert_allclose(ours.transform(docs + ["inconnu le"]).toarray(),
+                                   ref.transform(docs + ["inconnu le"]).toarray(), atol=1e-6)
+
+
+def test_scoring_path_imports_neither_scikit_learn_nor_nltk(tmp_path):
+    """Loading a model and tagging needs NumPy and SciPy only: a fast cold start."""
+    import subprocess
+    import sys
+    import warnings
+
+    from topicclf import Tagger
+
+    texts = ["Le Pakistan et la Russie contre le terrorisme", "Football match in Paris",
+             "La Russie et le Pakistan", "The match in Paris"] * 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        Tagger(min_df=1, cv=2).fit(texts, topics=[["counter-terrorism"], ["sports"]] * 6,
+                                   stance=["cooperation", "neutral"] * 6).save(tmp_path / "m")
+    code = ("import sys, topicclf; m = topicclf.load(sys.argv[1]); m.tag('Le terrorisme'); "
+            "print(sorted(k for k in sys.modules if k.split('.')[0] in ('sklearn', 'nltk', 'joblib')))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "m")], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # Distributions the installed package imports; the fresh environment takes them from the
 # environment running the tests (a .pth file), so that no download is needed.
-RUNTIME = ("numpy", "scipy", "sklearn", "pandas", "nltk", "pycountry", "tqdm", "pyarrow")
+RUNTIME = ("numpy", "scipy", "sklearn", "pandas", "snowballstemmer", "pycountry", "tqdm", "pyarrow")
 
 
 def _build_offline() -> bool:

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from topicclf import geo
 from topicclf.heads import best_f1_threshold
@@ -90,6 +89,8 @@ class AboutModel:
             return self
         self.mean_ = Xa.mean(axis=0)
         self.scale_ = Xa.std(axis=0) + 1e-9
+        from sklearn.linear_model import LogisticRegression
+
         lr = LogisticRegression(C=1.0, max_iter=2000).fit((Xa - self.mean_) / self.scale_, y_arr)
         self.coef_, self.intercept_ = lr.coef_.ravel(), float(lr.intercept_[0])
         # threshold for F1 over all candidates; gold countries never proposed stay misses

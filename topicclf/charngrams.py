@@ -23,7 +23,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize as l2_normalize
+
+from topicclf.tfidf import select_terms, smooth_idf, tfidf
 
 __all__ = ["CharNgrams", "word_ngrams"]
 
@@ -99,24 +100,12 @@ class CharNgrams:
         return (D @ W).tocsr()
 
     def fit(self, docs: Sequence[str]) -> "CharNgrams":
-        all_vocab: dict[str, int] = {}
-        C = self._counts(docs, all_vocab, grow=True)
-        df = np.bincount(C.indices, minlength=C.shape[1])
-        keep = np.flatnonzero(df >= min(self.min_df, max(1, len(docs))))
-        if keep.size == 0:
-            keep = np.arange(C.shape[1])
-        if self.max_features is not None and keep.size > self.max_features:
-            tf = np.asarray(C.sum(axis=0)).ravel()[keep]
-            keep = keep[np.argsort(-tf, kind="stable")[: self.max_features]]
-        names = np.array(list(all_vocab), dtype=object)[keep]
-        order = np.argsort(names.astype(str), kind="stable")
-        self.vocabulary_ = {str(g): i for i, g in enumerate(names[order])}
-        n = len(docs)
-        self.idf_ = (np.log((1 + n) / (1 + df[keep[order]])) + 1).astype(np.float32)
+        seen: dict[str, int] = {}
+        counts = self._counts(docs, seen, grow=True)
+        names, df = select_terms(counts, list(seen), self.min_df, self.max_features)
+        self.vocabulary_ = {g: i for i, g in enumerate(names)}
+        self.idf_ = smooth_idf(df, len(docs))
         return self
 
     def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
-        C = self._counts(docs, self.vocabulary_, grow=False).astype(np.float32)
-        C.data = np.log(C.data) + 1
-        C = C.multiply(self.idf_).tocsr()
-        return l2_normalize(C, copy=False).astype(np.float32)
+        return tfidf(self._counts(docs, self.vocabulary_, grow=False), self.idf_)

@@ -52,6 +52,11 @@ def _score(args: argparse.Namespace) -> int:
     country_names, region_names, stance, stance_score, model, error.  JSON Lines
     rows hold lists and objects instead of joined strings.
 
+    With --engine dask, INPUT may be a directory or a quoted glob of files with
+    the same columns ('exports/*.csv'), and OUTPUT a directory (ending in '/'):
+    the Dask workers read, score and write one part file per input file, named
+    after it, and the directory appears only when every part is complete.
+
     Example:
       topicclf score examples/articles.csv -o tagged.csv --text-column title --text-column text
     """
@@ -71,8 +76,12 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _score_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("input", metavar="INPUT", help="the articles: a file, or - for stdin")
-    p.add_argument("-o", "--output", default="-", help="where to write (default: - stdout)")
+    p.add_argument("input", metavar="INPUT",
+                   help="the articles: a file, - for stdin, or (--engine dask) a directory "
+                        "or glob of files")
+    p.add_argument("-o", "--output", default="-",
+                   help="where to write (default: - stdout); with --engine dask, a directory "
+                        "ending in / gets one part file per input file")
     p.add_argument("--input-format", choices=("csv", "tsv", "jsonl", "parquet"))
     p.add_argument("--output-format", choices=("csv", "tsv", "jsonl", "parquet"))
     p.add_argument("--text-column", dest="text_columns", action="append", metavar="NAME",
@@ -162,15 +171,22 @@ def _tag_arguments(p: argparse.ArgumentParser) -> None:
 def _info(args: argparse.Namespace) -> int:
     """Show a model's card: labels, thresholds, languages, metrics, data, versions.
 
-    MODEL is a model directory (default: the shipped model).  The hashes of
-    its files are checked as when loading it.  --json prints the card as is.
+    MODEL is a model directory or the name of an installed model (default:
+    the shipped model).  The hashes of its files are checked as when loading
+    it.  --json prints the card as is.  --list shows the models that can be
+    given by name: those in $TOPICCLF_MODELS, ~/.local/share/topicclf/models
+    and the shipped ones.
 
     Example:
-      topicclf info models/topicclf-news
+      topicclf info topicclf-news
     """
     from topicclf.card import render_markdown
-    from topicclf.persist import read_card
+    from topicclf.persist import available_models, read_card
 
+    if args.list:
+        for name, path in available_models().items():
+            print(f"{name}\t{path}")
+        return 0
     card = read_card(args.model_dir)
     print(json.dumps(card, ensure_ascii=False, indent=1) if args.json
           else render_markdown(card), end="\n" if args.json else "")
@@ -179,8 +195,11 @@ def _info(args: argparse.Namespace) -> int:
 
 def _info_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("model_dir", metavar="MODEL", nargs="?",
-                   help="a model directory (default: the shipped model)")
+                   help="a model directory or an installed model's name "
+                        "(default: the shipped model)")
     p.add_argument("--json", action="store_true", help="print the card as JSON")
+    p.add_argument("--list", action="store_true",
+                   help="list the models that can be given by name, and where they are")
 
 
 Command = tuple[Callable[[argparse.Namespace], int], Callable[[argparse.ArgumentParser], None]]
@@ -221,8 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         add_arguments(p)
         if name in _MODEL_OPTIONS:
-            p.add_argument("--model", metavar="PATH",
-                           help="a model directory (default: the shipped model)")
+            p.add_argument("--model", metavar="PATH|NAME",
+                           help="a model directory, or the name of an installed model "
+                                "(see 'topicclf info --list'; default: the shipped model)")
             p.add_argument("--top-k", type=int, metavar="K", help="at most K labels per head")
             p.add_argument("--min-score", type=float, metavar="P",
                            help="one cut-off for every label instead of the tuned thresholds")

@@ -18,13 +18,11 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.utils.validation import check_is_fitted
-
 from topicclf import text as textmod
 from topicclf.charngrams import CharNgrams
 from topicclf.errors import InvalidInputError
+from topicclf.estimator import Params, require_fitted
+from topicclf.tfidf import WordNgrams
 
 __all__ = ["TextFeatures", "check_texts"]
 
@@ -54,7 +52,7 @@ def check_texts(texts: Any, what: str = "texts") -> list[str]:
     return items
 
 
-class TextFeatures(TransformerMixin, BaseEstimator):
+class TextFeatures(Params):
     """Word-stem and character n-gram TF-IDF features of news texts.
 
     Parameters
@@ -114,11 +112,9 @@ class TextFeatures(TransformerMixin, BaseEstimator):
             chars.append(" ".join(textmod.fold(text).split()))
         return words, chars
 
-    def _vectorizers(self) -> tuple[TfidfVectorizer, CharNgrams]:
-        word = TfidfVectorizer(analyzer="word", tokenizer=str.split, token_pattern=None,
-                               lowercase=False, ngram_range=tuple(self.word_ngram_range),
-                               min_df=self.min_df, max_features=self.max_word_features,
-                               sublinear_tf=True, dtype=np.float32)
+    def _vectorizers(self) -> tuple[WordNgrams, CharNgrams]:
+        word = WordNgrams(ngram_range=tuple(self.word_ngram_range), min_df=self.min_df,
+                          max_features=self.max_word_features)
         char = CharNgrams(ngram_range=tuple(self.char_ngram_range), min_df=self.min_df,
                           max_features=self.max_char_features)
         return word, char
@@ -134,21 +130,19 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         if not words:
             raise InvalidInputError("cannot fit features on an empty list of texts")
         word, char = self._vectorizers()
-        try:
-            word.fit(words)
-        except ValueError:  # no term reaches min_df: fall back to every term
-            word.set_params(min_df=1).fit(words)
+        word.fit(words)
         char.fit(chars)
-        self.word_vocabulary_ = word.get_feature_names_out()
+        self.word_vocabulary_ = np.array(sorted(word.vocabulary_, key=word.vocabulary_.get),
+                                         dtype=object)
         self.char_vocabulary_ = np.array(sorted(char.vocabulary_, key=char.vocabulary_.get),
                                          dtype=object)
-        self.word_idf_ = word.idf_.astype(np.float32)
+        self.word_idf_ = word.idf_
         self.char_idf_ = char.idf_
         self._build()
 
     def _build(self) -> None:
         word, char = self._vectorizers()
-        word.set_params(vocabulary={t: i for i, t in enumerate(self.word_vocabulary_)})
+        word.vocabulary_ = {t: i for i, t in enumerate(self.word_vocabulary_)}
         word.idf_ = self.word_idf_
         char.vocabulary_ = {t: i for i, t in enumerate(self.char_vocabulary_)}
         char.idf_ = self.char_idf_
@@ -156,14 +150,14 @@ class TextFeatures(TransformerMixin, BaseEstimator):
 
     @property
     def n_features_(self) -> int:
-        check_is_fitted(self, "word_vocabulary_")
+        require_fitted(self, "word_vocabulary_")
         return len(self.word_vocabulary_) + len(self.char_vocabulary_)
 
     def transform(self, X: Sequence[str], *, languages: Sequence[str] | None = None
                   ) -> sp.csr_matrix:
         """Sparse (n_texts, n_features) float32 matrix of TF-IDF features."""
-        check_is_fitted(self, "word_vocabulary_",
-                        msg="TextFeatures is not fitted yet; call fit(texts) first")
+        require_fitted(self, "word_vocabulary_",
+                       "TextFeatures is not fitted yet; call fit(texts) first")
         return self._transform_prepared(*self._prepare(X, languages))
 
     def _transform_prepared(self, words: list[str], chars: list[str]) -> sp.csr_matrix:
@@ -182,14 +176,14 @@ class TextFeatures(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Feature names: ``w:<stem n-gram>`` then ``c:<char n-gram>``."""
-        check_is_fitted(self, "word_vocabulary_")
+        require_fitted(self, "word_vocabulary_")
         return np.array([f"w:{t}" for t in self.word_vocabulary_]
                         + [f"c:{t}" for t in self.char_vocabulary_], dtype=object)
 
     # -- persistence -------------------------------------------------------
     def get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         """(JSON-able params + vocabularies, arrays) describing the fitted state."""
-        check_is_fitted(self, "word_vocabulary_")
+        require_fitted(self, "word_vocabulary_")
         params = {k: (list(v) if isinstance(v, tuple) else v)
                   for k, v in self.get_params().items()}
         meta = {"params": params, "word_vocabulary": list(map(str, self.word_vocabulary_)),

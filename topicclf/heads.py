@@ -21,21 +21,24 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from joblib import Parallel, delayed
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
-from sklearn.svm import LinearSVC
+
+# scikit-learn and joblib are imported inside the fitting functions only:
+# predicting needs NumPy and SciPy alone (see topicclf.estimator)
 
 __all__ = ["MultiLabelHead", "SingleLabelHead", "best_f1_threshold"]
 
 
-def _svm(C: float, random_state: int) -> LinearSVC:
+def _svm(C: float, random_state: int) -> Any:
+    from sklearn.svm import LinearSVC
+
     return LinearSVC(C=C, class_weight="balanced", random_state=random_state, max_iter=5000)
 
 
 def _fit_binary(X: sp.csr_matrix, y: np.ndarray, C: float, seed: int) -> tuple[np.ndarray, float]:
     if y.min() == y.max():  # constant label in this fold: a constant score
         return np.zeros(X.shape[1], dtype=np.float64), (1.0 if y[0] else -1.0)
+    from sklearn.exceptions import ConvergenceWarning
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         svm = _svm(C, seed).fit(X, y)
@@ -95,6 +98,8 @@ class MultiLabelHead:
     def _fit_all(self, X: sp.csr_matrix, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # liblinear wants float64: convert once here, not once per label;
         # it releases the GIL, so threads share X without copying it
+        from joblib import Parallel, delayed
+
         X = sp.csr_matrix(X, dtype=np.float64)
         jobs = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(_fit_binary)(X, Y[:, j], self.C, self.random_state)
@@ -105,6 +110,8 @@ class MultiLabelHead:
     def fit(self, X: sp.csr_matrix, Y: np.ndarray, classes: list[str],
             folds: list[tuple[np.ndarray, np.ndarray]]) -> "MultiLabelHead":
         """Fit on 0/1 matrix ``Y``; ``folds`` give the out-of-fold scores."""
+        from sklearn.linear_model import LogisticRegression
+
         Y = np.asarray(Y, dtype=np.int8)
         self.classes_ = list(classes)
         oof = np.zeros(Y.shape, dtype=np.float64)
@@ -173,6 +180,8 @@ class SingleLabelHead(MultiLabelHead):
     def fit(self, X: sp.csr_matrix, y: np.ndarray, classes: list[str],  # type: ignore[override]
             folds: list[tuple[np.ndarray, np.ndarray]]) -> "SingleLabelHead":
         """Fit on class indices ``y`` (0..len(classes)-1)."""
+        from sklearn.linear_model import LogisticRegression
+
         y = np.asarray(y)
         k = len(classes)
         self.classes_ = list(classes)

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator
 
 from topicclf import text as textmod
 from topicclf.errors import InvalidInputError, NotFittedError
+from topicclf.estimator import Params
 from topicclf.explain import attribute
 from topicclf.features import TextFeatures, check_texts
 from topicclf.folds import fold_indices, multilabel_folds
@@ -65,7 +65,7 @@ def _as_dicts(classes: list[str], proba: np.ndarray, floor: float = 0.01
     return [{classes[j]: float(row[j]) for j in np.flatnonzero(row >= floor)} for row in proba]
 
 
-class Tagger(BaseEstimator):
+class Tagger(Params):
     """Tag news texts by topic, country, region and stance.
 
     Parameters

@@ -30,13 +30,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sklearn
 
 from topicclf._version import __version__
 from topicclf.errors import (ModelFileError, ModelVersionError, NoShippedModelError,
                              TamperedModelError)
 
-__all__ = ["save", "load", "read_card", "FORMAT_VERSION", "SHIPPED_MODEL"]
+__all__ = ["save", "load", "read_card", "resolve", "available_models", "model_dirs",
+           "FORMAT_VERSION", "SHIPPED_MODEL"]
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,12 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _sklearn_version() -> str:
+    from importlib.metadata import version
+
+    return version("scikit-learn")
 
 
 def _labels_summary(tagger: Any) -> dict[str, Any]:
@@ -95,7 +101,7 @@ def save(tagger: Any, path: str | os.PathLike[str]) -> Path:
         "name": tagger.name, "version": str(tagger.version),
         "created": getattr(tagger, "card_", {}).get("created")
         or _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "library_version": __version__, "sklearn_version": sklearn.__version__,
+        "library_version": __version__, "sklearn_version": _sklearn_version(),
         "params": params, "languages": tagger.languages_,
         "heads": _labels_summary(tagger),
         **{k: v for k, v in getattr(tagger, "card_", {}).items()
@@ -138,6 +144,59 @@ def _models_root() -> Path:
         return Path(__file__).resolve().parents[1] / "models"
 
 
+def model_dirs() -> list[Path]:
+    """Where a model given by name is looked for, in order.
+
+    The directories of the ``TOPICCLF_MODELS`` environment variable
+    (separated by ``os.pathsep``), then ``$XDG_DATA_HOME/topicclf/models``
+    (``~/.local/share/topicclf/models`` by default), then the models shipped
+    inside the package.
+    """
+    dirs = [Path(d) for d in os.environ.get("TOPICCLF_MODELS", "").split(os.pathsep) if d]
+    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"),
+                                                                ".local", "share")
+    return [*dirs, Path(data_home) / "topicclf" / "models", _models_root()]
+
+
+def available_models() -> dict[str, Path]:
+    """Every model found by name in :func:`model_dirs`: name → directory (first wins)."""
+    found: dict[str, Path] = {}
+    for root in model_dirs():
+        try:
+            children = sorted(root.iterdir()) if root.is_dir() else []
+        except OSError:
+            continue
+        for child in children:
+            if (child / CARD).is_file():
+                found.setdefault(child.name, child)
+    return found
+
+
+def resolve(model: str | os.PathLike[str] | None = None) -> Path:
+    """The directory of ``model``: a path to a model directory, or the name of a
+    model in :func:`model_dirs`; ``None`` is the shipped model.
+
+    A string that names an existing path is a path; a bare name (no
+    directory separator) that is not one is looked up by name.
+
+    >>> resolve("topicclf-news").name
+    'topicclf-news'
+    """
+    if model is None:
+        return _shipped_dir()
+    path = Path(model)
+    is_name = isinstance(model, str) and model not in {"", ".", ".."} and not any(
+        sep in model for sep in ("/", "\\", os.sep))
+    if path.exists() or not is_name:
+        return path
+    found = available_models().get(str(model))
+    if found is None:
+        names = ", ".join(sorted(available_models())) or "none"
+        raise ModelFileError(f"no model directory or model named {str(model)!r}; models found "
+                             f"by name: {names} (searched {', '.join(map(str, model_dirs()))})")
+    return found
+
+
 def _shipped_dir(name: str | None = None) -> Path:
     name = name or SHIPPED_MODEL
     candidate = _models_root() / name
@@ -164,8 +223,8 @@ def _checked_file(root: Path, name: str) -> Path:
 
 
 def read_card(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """Read and check the card of a model directory (the shipped one by default)."""
-    root = _shipped_dir() if path is None else Path(path)
+    """Read and check the card of a model (a directory or a name; the shipped one by default)."""
+    root = resolve(path)
     if not root.exists():
         raise ModelFileError(f"model directory {str(root)!r} not found")
     if not root.is_dir():
@@ -235,7 +294,8 @@ def checked_params(params: Any, defaults: dict[str, Any]) -> dict[str, Any]:
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Any:
-    """Load a model directory; without ``path``, the shipped pretrained model.
+    """Load a model directory, or a model by name (see :func:`resolve`);
+    without ``path``, the shipped pretrained model.
 
     Raises
     ------
@@ -250,7 +310,7 @@ def load(path: str | os.PathLike[str] | None = None) -> Any:
     from topicclf.heads import head_from_state
     from topicclf.model import Tagger
 
-    root = _shipped_dir() if path is None else Path(path)
+    root = resolve(path)
     card = read_card(root)
     if card.get("library_version") != __version__:
         warnings.warn(f"model {root} was saved by topicclf {card.get('library_version')}, "

@@ -361,41 +361,6 @@ def _local_engine(tagger: Any, jobs: int) -> Iterator[tuple[Submit, int]]:
     pool.shutdown()
 
 
-@contextmanager
-def _dask_engine(tagger: Any, jobs: int, scheduler: str | None) -> Iterator[tuple[Submit, int]]:
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise EngineError("--engine dask needs Dask, an optional extra: "
-                          "pip install 'topicclf[dask]'") from None
-    cluster = None
-    try:
-        if scheduler:
-            client = Client(scheduler, timeout="10s")
-        else:
-            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
-            client = Client(cluster)
-    except (OSError, TimeoutError, ValueError) as exc:
-        if cluster is not None:
-            cluster.close()
-        where = f"the Dask scheduler at {scheduler}" if scheduler else "a local Dask cluster"
-        raise EngineError(f"cannot connect to {where}: {exc}") from None
-    try:
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        model = client.scatter(tagger, broadcast=True)  # sent once, kept by every worker
-
-        def submit(frame: pd.DataFrame, spec: _Spec, offset: int) -> Any:
-            return client.submit(_score_chunk, model, client.scatter(frame), spec, offset,
-                                 pure=False)
-
-        yield submit, 2 * workers
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-
-
 def _ordered(submit: Submit, chunks: Iterator[tuple[pd.DataFrame, int]], spec: _Spec,
              window: int) -> Iterator[tuple[int, tuple[pd.DataFrame, np.ndarray]]]:
     """Results in input order, with at most ``window`` chunks in flight."""
@@ -458,7 +423,10 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
     model : Tagger, path or None
         A tagger, a model directory, or ``None`` for the shipped model.
     input, output : str
-        Files (CSV, TSV, JSON Lines, Parquet by extension) or ``-``.
+        Files (CSV, TSV, JSON Lines, Parquet by extension) or ``-``.  With
+        ``engine="dask"``, the input may also be a directory or a glob of files
+        with the same columns and the output a directory (an existing one, or a
+        path ending in ``/``): see :mod:`topicclf.dask_engine`.
     input_format, output_format, encoding
         As in :func:`topicclf.io.read_chunks` and :func:`topicclf.io.open_output`.
     text_columns, id_column, keep_columns, top_k, min_score, explain, max_chars
@@ -468,8 +436,10 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
     jobs : int, default 1
         Worker processes (or local Dask workers), each receiving the model once.
     engine : {"local", "dask"}
-        ``dask`` (``pip install 'topicclf[dask]'``): this process streams the
-        chunks and the cluster scores them with the same chunk function.
+        ``dask`` (``pip install 'topicclf[dask]'``): for one input file, this
+        process streams the chunks and the cluster scores them with the same
+        chunk function; for partitioned files, the workers read, score and
+        write them, one partition per input file.
     scheduler : str, optional
         Address of a running Dask scheduler; default: a local cluster.
     on_error : {"mark", "skip-row", "fail"}
@@ -498,6 +468,23 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
         raise InvalidInputError("a Dask scheduler is only used by the dask engine; "
                                 "add --engine dask")
     _check_options(top_k, min_score, explain, max_chars, jobs=jobs)
+    from topicclf.dask_engine import is_partitioned
+
+    if is_partitioned(input, output):
+        if engine != "dask":
+            raise InvalidInputError(f"'{input}' -> '{output}': a directory or a glob of files "
+                                    "is scored by the Dask engine; add --engine dask")
+        if resume:
+            raise InvalidInputError("--resume works on one output file; a partitioned run "
+                                    "writes its output directory only when complete")
+        from topicclf.dask_engine import score_partitioned
+
+        return score_partitioned(
+            _load(model), input, output, input_format=input_format, output_format=output_format,
+            encoding=encoding, chunk_size=chunk_size, jobs=jobs, scheduler=scheduler,
+            on_error=on_error, progress=progress, text_columns=text_columns,
+            id_column=id_column, keep_columns=keep_columns, top_k=top_k, min_score=min_score,
+            explain=explain, max_chars=max_chars)
     in_fmt = detect_format(input, input_format)
     out_fmt = detect_format(output, output_format, option="--output-format")
     if resume:
@@ -531,8 +518,12 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
             yield frame, n
             n += len(frame)
 
-    runner = (_dask_engine(tagger, jobs, scheduler) if engine == "dask"
-              else _local_engine(tagger, jobs))
+    if engine == "dask":
+        from topicclf.dask_engine import dask_engine
+
+        runner = dask_engine(tagger, jobs, scheduler)
+    else:
+        runner = _local_engine(tagger, jobs)
     bar: _Progress | None = None
     writer = (AtomicWriter(output, format=out_fmt, columns_order=spec.columns,
                            partial_path=checkpoint.partial, keep_partial=True,

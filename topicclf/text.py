@@ -21,12 +21,14 @@ Examples
 
 from __future__ import annotations
 
+import importlib
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
-from nltk.stem.snowball import SnowballStemmer
 
 __all__ = [
     "LANGUAGES",
@@ -121,16 +123,31 @@ def tokens(text: str) -> list[str]:
     return _SPLIT_RE.findall(text.lower())
 
 
-@lru_cache(maxsize=16)
-def _stemmer(lang: str) -> SnowballStemmer | None:
-    name = LANGUAGES.get(lang)
-    return SnowballStemmer(name) if name else None
+_LOCAL = threading.local()
+
+
+def _stemmer(lang: str) -> Any:
+    """This thread's stemmer for ``lang`` (a Snowball stemmer keeps state while
+    it works, so threads must not share one), or None for other languages."""
+    cache = _LOCAL.__dict__.setdefault("stemmers", {})
+    if lang not in cache:
+        name = LANGUAGES.get(lang)
+        cache[lang] = _snowball(name)() if name else None
+    return cache[lang]
+
+
+def _snowball(name: str) -> Any:
+    """The pure-Python Snowball stemmer class: always this one, even where
+    PyStemmer is installed, so that stems (and so features) never depend on
+    which optional C extension a machine has."""
+    module = importlib.import_module(f"snowballstemmer.{name}_stemmer")
+    return getattr(module, f"{name.title()}Stemmer")
 
 
 @lru_cache(maxsize=500_000)
 def _stem(word: str, lang: str) -> str:
     stemmer = _stemmer(lang)
-    stemmed = stemmer.stem(word) if stemmer is not None else word
+    stemmed = stemmer.stemWord(word) if stemmer is not None else word
     return _fold_word(stemmed)
 
 

@@ -1,0 +1,116 @@
+"""The Dask engine over partitioned files and dask DataFrames gives the local engine's rows."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+
+from topicclf.errors import InvalidInputError, MissingColumnError
+from topicclf.scoring import score_file
+
+distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+
+TERROR = "Attentat terroriste revendiqué à Kaboul"
+SPORT = "The football club wins the match"
+DIPLO = "Le ministre reçoit son homologue pour une visite officielle"
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  dashboard_address=None) as running:
+        yield running.scheduler_address
+
+
+@pytest.fixture
+def parts(tmp_path):
+    """Three CSV files of one table (one with a ragged row and an empty text) and the whole."""
+    texts = [TERROR, SPORT, DIPLO, "", "Un second attentat à Kaboul", SPORT + " again", DIPLO]
+    frame = pd.DataFrame({"title": [f"t{i}" for i in range(len(texts))], "text": texts})
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, rows in (("2024-01.csv", slice(0, 3)), ("2024-02.csv", slice(3, 5)),
+                       ("2024-03.csv", slice(5, 7))):
+        frame.iloc[rows].to_csv(folder / name, index=False)
+    with open(folder / "2024-02.csv", "a", encoding="utf-8") as fh:
+        fh.write("ragged\n")  # one field of two: kept, marked
+    (folder / "README.txt").write_text("not data")  # unknown extensions are left out
+    whole = tmp_path / "whole.csv"
+    with open(whole, "w", encoding="utf-8") as out:
+        for i, name in enumerate(sorted(os.listdir(folder))[:3]):
+            lines = (folder / name).read_text(encoding="utf-8").splitlines(keepends=True)
+            out.writelines(lines if i == 0 else lines[1:])
+    return folder, whole
+
+
+def read(path):
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def test_a_folder_of_files_gives_the_rows_of_the_whole_file(tiny_tagger, parts, tmp_path,
+                                                           cluster):
+    folder, whole = parts
+    local = score_file(tiny_tagger, str(whole), str(tmp_path / "local.csv"))
+    summary = score_file(tiny_tagger, str(folder), str(tmp_path / "one.csv"), engine="dask",
+                         scheduler=cluster, chunk_size=2)
+    assert summary == local and local.rows_read == 8 and local.not_scored == 1
+    assert read(tmp_path / "one.csv").equals(read(tmp_path / "local.csv"))
+    # a glob, written as a directory of parts named after the input files
+    summary = score_file(tiny_tagger, str(folder / "2024-*.csv"), str(tmp_path / "out") + "/",
+                         engine="dask", scheduler=cluster, chunk_size=2)
+    assert summary == local
+    assert sorted(os.listdir(tmp_path / "out")) == ["2024-01.csv", "2024-02.csv", "2024-03.csv"]
+    joined = pd.concat([read(tmp_path / "out" / n) for n in sorted(os.listdir(tmp_path / "out"))],
+                       ignore_index=True)
+    assert joined.equals(read(tmp_path / "local.csv"))
+    assert joined["id"].tolist() == [str(i) for i in range(1, 9)]
+    assert [n for n in os.listdir(tmp_path) if n.startswith(".")] == []  # no staging left
+
+
+def test_parquet_parts_and_an_existing_output_directory_replaced_whole(tiny_tagger, parts,
+                                                                      tmp_path, cluster):
+    folder, whole = parts
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "stale.parquet").write_bytes(b"old")
+    score_file(tiny_tagger, str(folder), str(tmp_path / "out"), engine="dask",
+               scheduler=cluster, output_format="parquet", id_column="title")
+    assert sorted(os.listdir(tmp_path / "out")) == ["2024-01.parquet", "2024-02.parquet",
+                                                    "2024-03.parquet"]
+    got = pd.concat([pd.read_parquet(tmp_path / "out" / n)
+                     for n in sorted(os.listdir(tmp_path / "out"))], ignore_index=True)
+    score_file(tiny_tagger, str(whole), str(tmp_path / "local.parquet"), id_column="title")
+    assert got.equals(pd.read_parquet(tmp_path / "local.parquet"))
+
+
+def test_partitioned_errors_are_clear_and_write_nothing(tiny_tagger, parts, tmp_path, cluster):
+    folder, _ = parts
+    with pytest.raises(InvalidInputError, match="add --engine dask"):
+        score_file(tiny_tagger, str(folder), str(tmp_path / "o.csv"))
+    with pytest.raises(InvalidInputError, match="cannot be scored"):
+        score_file(tiny_tagger, str(folder), str(tmp_path / "o") + "/", engine="dask",
+                   scheduler=cluster, on_error="fail")
+    (folder / "2024-04.csv").write_text("id,body\n1,x\n", encoding="utf-8")
+    with pytest.raises(MissingColumnError, match="must have the same columns"):
+        score_file(tiny_tagger, str(folder), str(tmp_path / "o.csv"), engine="dask",
+                   scheduler=cluster)
+    with pytest.raises(InvalidInputError, match="no data files"):
+        score_file(tiny_tagger, str(tmp_path / "nothing-*.csv"), str(tmp_path / "o.csv"),
+                   engine="dask", scheduler=cluster)
+    assert sorted(os.listdir(tmp_path)) == ["in", "whole.csv"]
+
+
+def test_a_dask_dataframe_scored_lazily(tiny_tagger, cluster):
+    import dask.dataframe as dd
+
+    from topicclf.dask_engine import score_dataframe
+    from topicclf.scoring import score_frame
+
+    frame = pd.DataFrame({"text": [TERROR, SPORT, None, DIPLO, SPORT]})
+    with distributed.Client(cluster):
+        got = score_dataframe(tiny_tagger, dd.from_pandas(frame, npartitions=3)).compute()
+    expected = score_frame(tiny_tagger, frame)
+    # the passed-through text column is dask's string dtype: compare the tags
+    pd.testing.assert_frame_equal(got.reset_index(drop=True).drop(columns="text"),
+                                  expected.drop(columns="text"))
