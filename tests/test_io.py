@@ -19,9 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import topicclf.io
+import topicclf.writers
 from topicclf.errors import DataFileError, InvalidInputError, OutputError
-from topicclf.io import (ERROR_COLUMN, AtomicWriter, check_writable, detect_format,
-                         open_output, read_chunks, read_columns)
+from topicclf.io import ERROR_COLUMN, detect_format, read_chunks, read_columns
+from topicclf.writers import AtomicWriter, check_writable, open_output
 
 
 def write_bytes(tmp_path, name: str, data: bytes) -> str:
@@ -537,7 +538,7 @@ def test_unwritable_directory_message(tmp_path, monkeypatch):
     def refuse(path, mode="r", *args, **kwargs):
         raise PermissionError(13, "Permission denied", path)
 
-    monkeypatch.setattr(topicclf.io, "open", refuse, raising=False)
+    monkeypatch.setattr(topicclf.writers, "open", refuse, raising=False)
     target = str(tmp_path / "out.csv")
     with pytest.raises(OutputError) as info:
         open_output(target)

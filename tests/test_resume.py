@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from topicclf.cli import main
-from topicclf.io import AtomicWriter
+from topicclf.writers import AtomicWriter
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTS = ["Attentat terroriste revendiqué à Kaboul", "The football club wins the match",

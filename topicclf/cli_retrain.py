@@ -31,7 +31,8 @@ def _label_columns(p: argparse.ArgumentParser, *, stance: bool = True,
 
 
 def _write_table(frame: Any, path: str) -> None:
-    from topicclf.io import check_writable, detect_format, open_output
+    from topicclf.io import detect_format
+    from topicclf.writers import check_writable, open_output
 
     fmt = detect_format(path, None, option="--output-format") if path != "-" else "csv"
     if path != "-":

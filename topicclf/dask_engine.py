@@ -35,7 +35,8 @@ import numpy as np
 import pandas as pd
 
 from topicclf.errors import EngineError, InvalidInputError, MissingColumnError, OutputError
-from topicclf.io import ERROR_COLUMN, FORMATS, detect_format, open_output, read_chunks, read_columns
+from topicclf.io import ERROR_COLUMN, FORMATS, detect_format, read_chunks, read_columns
+from topicclf.writers import open_output
 
 __all__ = ["dask_client", "is_partitioned", "input_files", "score_dataframe",
            "score_partitioned"]
@@ -170,8 +171,6 @@ def score_dataframe(tagger: Any, ddf: Any, *, text_columns: Sequence[str] | None
     >>> out[["id", "topics"]].to_dict("records")
     [{'id': 1, 'topics': 'terror'}, {'id': 2, 'topics': 'sport'}, {'id': 3, 'topics': ''}]
     """
-    import dask
-
     from topicclf.scoring import _make_spec, _score_chunk
 
     columns = [str(c) for c in ddf.columns]

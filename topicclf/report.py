@@ -463,7 +463,7 @@ def render_html(report: dict[str, Any], path: str | os.PathLike[str]) -> Path:
     OutputError
         If the file cannot be written.
     """
-    from topicclf.io import check_writable
+    from topicclf.writers import check_writable
 
     Figure = _matplotlib()
     target = os.fspath(path)

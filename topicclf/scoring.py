@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 
 from topicclf.errors import EngineError, InvalidInputError, MissingColumnError, TopicclfError
-from topicclf.io import (ERROR_COLUMN, AtomicWriter, check_writable, detect_format, open_output,
-                         read_chunks, read_columns)
+from topicclf.io import ERROR_COLUMN, detect_format, read_chunks, read_columns
+from topicclf.writers import AtomicWriter, check_writable, open_output
 
 __all__ = ["score_frame", "score_file", "ScoreSummary", "EngineError", "layout_for",
            "explain_tags"]
@@ -428,7 +428,7 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
         with the same columns and the output a directory (an existing one, or a
         path ending in ``/``): see :mod:`topicclf.dask_engine`.
     input_format, output_format, encoding
-        As in :func:`topicclf.io.read_chunks` and :func:`topicclf.io.open_output`.
+        As in :func:`topicclf.io.read_chunks` and :func:`topicclf.writers.open_output`.
     text_columns, id_column, keep_columns, top_k, min_score, explain, max_chars
         As in :func:`score_frame`; JSON Lines output gets the nested layout.
     chunk_size : int, default 1000
