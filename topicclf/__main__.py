@@ -1,8 +1,6 @@
 """``python -m topicclf``: the same command line as ``topicclf``."""
 
-import sys
-
-from topicclf.cli import main
+from topicclf.cli import entry
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -325,5 +325,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
+def entry() -> None:
+    """The ``topicclf`` console script and ``python -m topicclf``: :func:`main`, then exit.
+
+    After Ctrl-C or SIGTERM the output has already been discarded and the
+    message printed; the process then ends at once, so that the threads of a
+    worker pool cut short by the signal cannot print tracebacks while the
+    interpreter shuts down.
+    """
+    code = main()
+    if code in (130, 143):
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -354,8 +354,11 @@ def _local_engine(tagger: Any, jobs: int) -> Iterator[tuple[Submit, int]]:
         pool.submit(int).result()  # start the workers now, before other threads or files
         yield functools.partial(pool.submit, _work), 2 * jobs
     except BaseException:
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        for process in workers:
             process.terminate()  # their chunks will never be written: do not wait for them
+        for process in workers:
+            process.join(timeout=2)  # reap them: no zombie outlives the command
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
