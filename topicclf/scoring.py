@@ -1,10 +1,11 @@
 """Score tables of articles in chunks: in this process, in worker processes, or on Dask.
 
 Data flow: :mod:`topicclf.io` streams chunks of text cells → :func:`score_frame`
-turns one chunk into output rows with one ``Tagger.tag_many`` call →
-:mod:`topicclf.io` writes them, in input order, to a file that appears only
-when complete.  This module reads and writes no data file itself; it only keeps
-the small checkpoint of a resumable run (``score_file(..., resume=True)``).
+turns one chunk into output rows with one ``Tagger.tag_many`` call, here or in
+workers (:mod:`topicclf.engines`, :mod:`topicclf.dask_engine`) →
+:mod:`topicclf.writers` writes them, in input order, to a file that appears
+only when complete.  This module reads and writes no data file itself; a
+resumable run keeps its state with :mod:`topicclf.checkpoint`.
 
 Ground rule: every input row comes out exactly once, in order, with its id.  A
 row that cannot be scored (empty or non-text cell, a row repaired on reading)
@@ -14,22 +15,17 @@ opt-out is ``on_error="skip-row"``, which leaves such rows out and logs how many
 
 from __future__ import annotations
 
-import functools
-import itertools
-import json
 import logging
 import os
 import sys
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from topicclf.checkpoint import Checkpoint, fingerprint
 from topicclf.errors import EngineError, InvalidInputError, MissingColumnError, TopicclfError
 from topicclf.io import ERROR_COLUMN, detect_format, read_chunks, read_columns
 from topicclf.writers import AtomicWriter, check_writable, open_output
@@ -310,78 +306,6 @@ def score_frame(tagger: Any, frame: pd.DataFrame, *, text_columns: Sequence[str]
     return _score_chunk(tagger, frame, spec, row_offset)[0]
 
 
-# ---------------------------------------------------------------- engines
-Submit = Callable[[pd.DataFrame, _Spec, int], Any]  # returns a future of _score_chunk's result
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(tagger: Any) -> None:
-    """Process-pool initializer: each worker receives the model once."""
-    import signal
-    import warnings
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker must not inherit the CLI's
-    warnings.simplefilter("ignore")  # the parent has shown the model's warnings
-    _WORKER["tagger"] = tagger
-
-
-def _work(frame: pd.DataFrame, spec: _Spec, offset: int) -> tuple[pd.DataFrame, np.ndarray]:
-    return _score_chunk(_WORKER["tagger"], frame, spec, offset)
-
-
-def _done(tagger: Any, frame: pd.DataFrame, spec: _Spec, offset: int) -> Future:
-    future: Future = Future()
-    future.set_result(_score_chunk(tagger, frame, spec, offset))
-    return future
-
-
-@contextmanager
-def _local_engine(tagger: Any, jobs: int) -> Iterator[tuple[Submit, int]]:
-    if jobs == 1:
-        yield functools.partial(_done, tagger), 1
-        return
-    import multiprocessing
-    import threading
-    from concurrent.futures import ProcessPoolExecutor
-
-    # fork starts workers at once with the model already in memory, but is only safe on
-    # Linux without other threads; spawn imports topicclf and unpickles the model anew
-    fork = sys.platform.startswith("linux") and threading.active_count() == 1
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(
-        "fork" if fork else "spawn"), initializer=_init_worker, initargs=(tagger,))
-    try:
-        pool.submit(int).result()  # start the workers now, before other threads or files
-        yield functools.partial(pool.submit, _work), 2 * jobs
-    except BaseException:
-        workers = list((getattr(pool, "_processes", None) or {}).values())
-        for process in workers:
-            process.terminate()  # their chunks will never be written: do not wait for them
-        for process in workers:
-            process.join(timeout=2)  # reap them: no zombie outlives the command
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-
-
-def _ordered(submit: Submit, chunks: Iterator[tuple[pd.DataFrame, int]], spec: _Spec,
-             window: int) -> Iterator[tuple[int, tuple[pd.DataFrame, np.ndarray]]]:
-    """Results in input order, with at most ``window`` chunks in flight."""
-    from concurrent.futures.process import BrokenProcessPool
-
-    pending: deque[tuple[int, Any]] = deque()
-    for frame, offset in itertools.chain(chunks, [(None, -1)]):
-        if frame is not None:
-            pending.append((offset, submit(frame, spec, offset)))
-        while pending and (len(pending) >= window or frame is None):
-            offset, future = pending.popleft()
-            try:
-                yield offset, future.result()
-            except BrokenProcessPool:
-                raise EngineError("a scoring worker process died (out of memory?); try "
-                                  "fewer --jobs or a smaller --chunk-size") from None
-
-
 class _Progress:
     """A tqdm bar on stderr: rows done, rows/s, and an ETA estimated from the bytes read."""
 
@@ -491,7 +415,7 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
     in_fmt = detect_format(input, input_format)
     out_fmt = detect_format(output, output_format, option="--output-format")
     if resume:
-        _Checkpoint.check(input, output, out_fmt)
+        Checkpoint.check(input, output, out_fmt)
     source = "<stdin>" if input == "-" else input
     columns = read_columns(input, format=in_fmt, encoding=encoding)
     _plan(columns, text_columns, id_column, keep_columns, source)
@@ -500,7 +424,7 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
     spec = _make_spec(tagger, columns, text_columns=text_columns, id_column=id_column,
                       keep_columns=keep_columns, source=source, layout=layout_for(out_fmt),
                       top_k=top_k, min_score=min_score, explain=explain, max_chars=max_chars)
-    checkpoint = (_Checkpoint(input, output, _fingerprint(
+    checkpoint = (Checkpoint(input, output, fingerprint(
         tagger, input, spec, chunk_size=chunk_size, on_error=on_error, in_fmt=in_fmt,
         out_fmt=out_fmt, encoding=encoding)) if resume else None)
     done = checkpoint.load() if checkpoint else {}
@@ -521,12 +445,14 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
             yield frame, n
             n += len(frame)
 
+    from topicclf.engines import local_engine, ordered
+
     if engine == "dask":
         from topicclf.dask_engine import dask_engine
 
         runner = dask_engine(tagger, jobs, scheduler)
     else:
-        runner = _local_engine(tagger, jobs)
+        runner = local_engine(tagger, jobs)
     bar: _Progress | None = None
     writer = (AtomicWriter(output, format=out_fmt, columns_order=spec.columns,
                            partial_path=checkpoint.partial, keep_partial=True,
@@ -535,7 +461,7 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
     try:
         with runner as (submit, window), writer as out:
             bar = _Progress(input, in_fmt, progress)
-            for offset, (rows, failed) in _ordered(submit, numbered(bar), spec, window):
+            for offset, (rows, failed) in ordered(submit, numbered(bar), spec, window):
                 errors = rows["error"].to_numpy(dtype=object)
                 failed_rows += int(failed.sum())
                 truncated += sum(e is not None and not f for e, f in zip(errors, failed))
@@ -574,82 +500,6 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
         log.warning("%d of %d rows had texts longer than %d characters, cut before scoring; "
                     "their error column says so", truncated, n, max_chars)
     return ScoreSummary(n, written, failed_rows, truncated)
-
-
-def _fingerprint(tagger: Any, input: str, spec: _Spec, **options: Any) -> dict[str, Any]:
-    """What must not change between an interrupted run and its resumption."""
-    stat = os.stat(input)
-    files = getattr(tagger, "card_", {}).get("files")
-    return {"input": os.path.abspath(input), "input_size": stat.st_size,
-            "input_mtime_ns": stat.st_mtime_ns, "spec": repr(spec),
-            "model_files": files, **options}
-
-
-class _Checkpoint:
-    """The checkpoint of a resumable run: the partial file and, beside it, the chunks done.
-
-    ``.<name>.partial.json`` holds the run's fingerprint, the input rows done and
-    the size in bytes of the partial file after the last complete chunk; it is
-    replaced atomically after every chunk.  Bytes after that size (a chunk being
-    written when the run was killed) are cut off on resuming.
-    """
-
-    @staticmethod
-    def check(input: str, output: str, out_fmt: str) -> None:
-        """Refuse what cannot be resumed, before anything is read."""
-        if input == "-" or output == "-":
-            raise InvalidInputError("--resume needs an input file and an output file, not "
-                                    "stdin or stdout")
-        if out_fmt == "parquet" or output.lower().endswith(".gz"):
-            raise InvalidInputError(f"--resume writes CSV, TSV or JSON Lines without .gz; got "
-                                    f"'{output}'; choose another output or leave out --resume")
-
-    def __init__(self, input: str, output: str, fingerprint: dict[str, Any]) -> None:
-        head, name = os.path.split(output)
-        self.partial = os.path.join(head, f".{name}.partial")
-        self.state = self.partial + ".json"
-        self.fingerprint = json.loads(json.dumps(fingerprint, default=str))
-
-    def load(self) -> dict[str, Any]:
-        """The state to resume from, or ``{}`` to start from the first row."""
-        try:
-            with open(self.state, encoding="utf-8") as fh:
-                state = json.load(fh)
-            size = os.path.getsize(self.partial)
-        except FileNotFoundError:
-            state, size = None, 0
-        except (OSError, ValueError) as exc:
-            log.warning("cannot read the checkpoint %s (%s); starting from the first row",
-                        self.state, exc)
-            state, size = None, 0
-        if not isinstance(state, dict):
-            if os.path.exists(self.partial):
-                log.warning("%s has no checkpoint; starting from the first row", self.partial)
-            return {}
-        if state.get("run") != self.fingerprint:
-            changed = sorted(k for k in {**self.fingerprint, **state.get("run", {})}
-                             if self.fingerprint.get(k) != state.get("run", {}).get(k))
-            log.warning("the partial output %s is from a run with another %s; starting from "
-                        "the first row", self.partial, ", ".join(changed))
-            return {}
-        if size < state.get("bytes", 0):
-            log.warning("the partial output %s is shorter than its checkpoint says; starting "
-                        "from the first row", self.partial)
-            return {}
-        log.warning("resuming %s after row %d (%d bytes kept)", self.partial,
-                    state["rows_read"], state["bytes"])
-        return state
-
-    def save(self, **counts: int) -> None:
-        state = {"run": self.fingerprint, "bytes": os.path.getsize(self.partial), **counts}
-        with open(self.state + ".tmp", "w", encoding="utf-8") as fh:
-            json.dump(state, fh)
-        os.replace(self.state + ".tmp", self.state)
-
-    def clear(self, partial: bool) -> None:
-        for path in (self.state, self.state + ".tmp", *([self.partial] if partial else [])):
-            if os.path.exists(path):
-                os.remove(path)
 
 
 def _load(model: Any) -> Any:
