@@ -142,9 +142,11 @@ class TextFeatures(Params):
 
     def _build(self) -> None:
         word, char = self._vectorizers()
-        word.vocabulary_ = {t: i for i, t in enumerate(self.word_vocabulary_)}
+        word.vocabulary_ = dict(zip(self.word_vocabulary_.tolist(),
+                                    range(len(self.word_vocabulary_))))
         word.idf_ = self.word_idf_
-        char.vocabulary_ = {t: i for i, t in enumerate(self.char_vocabulary_)}
+        char.vocabulary_ = dict(zip(self.char_vocabulary_.tolist(),
+                                    range(len(self.char_vocabulary_))))
         char.idf_ = self.char_idf_
         self._word, self._char = word, char
 
@@ -198,11 +200,11 @@ class TextFeatures(Params):
         from topicclf.persist import checked_params
 
         self = cls(**checked_params(meta["params"], cls().get_params()))
+        for key in ("word_vocabulary", "char_vocabulary"):
+            if not isinstance(meta.get(key), list) or not set(map(type, meta[key])) <= {str}:
+                raise InvalidInputError("feature vocabularies must be lists of strings")
         self.word_vocabulary_ = np.array(meta["word_vocabulary"], dtype=object)
         self.char_vocabulary_ = np.array(meta["char_vocabulary"], dtype=object)
-        if not all(isinstance(t, str) for t in meta["word_vocabulary"]) or \
-                not all(isinstance(t, str) for t in meta["char_vocabulary"]):
-            raise InvalidInputError("feature vocabularies must hold strings")
         self.word_idf_ = np.asarray(arrays["word_idf"], dtype=np.float32)
         self.char_idf_ = np.asarray(arrays["char_idf"], dtype=np.float32)
         if (len(self.word_idf_) != len(self.word_vocabulary_)
