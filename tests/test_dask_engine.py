@@ -114,3 +114,14 @@ def test_a_dask_dataframe_scored_lazily(tiny_tagger, cluster):
     # the passed-through text column is dask's string dtype: compare the tags
     pd.testing.assert_frame_equal(got.reset_index(drop=True).drop(columns="text"),
                                   expected.drop(columns="text"))
+
+
+def test_a_file_whose_name_looks_like_a_glob_is_one_file(tiny_tagger, tmp_path):
+    from topicclf.dask_engine import is_partitioned
+
+    odd = tmp_path / "news[1].csv"
+    odd.write_text(f"text\n{SPORT}\n", encoding="utf-8")
+    assert not is_partitioned(str(odd), str(tmp_path / "out.csv"))
+    assert is_partitioned(str(tmp_path / "news*.csv"), "-")
+    assert is_partitioned("-", str(tmp_path) + "/")
+    assert score_file(tiny_tagger, str(odd), str(tmp_path / "out.csv")).rows_written == 1

@@ -50,8 +50,14 @@ _EXTENSIONS = {"csv": ".csv", "tsv": ".tsv", "jsonl": ".jsonl", "parquet": ".par
 def is_partitioned(input: str, output: str) -> bool:
     """Whether ``input`` is a directory or glob, or ``output`` a directory (existing or
     written with a trailing separator)."""
-    return (input != "-" and (os.path.isdir(input) or bool(_GLOB & set(input)))
+    return (_is_many(input)
             or output != "-" and (os.path.isdir(output) or output.endswith(("/", os.sep))))
+
+
+def _is_many(input: str) -> bool:
+    """A directory, or a glob pattern that is not itself the name of a file."""
+    return input != "-" and (os.path.isdir(input)
+                             or bool(_GLOB & set(input)) and not os.path.exists(input))
 
 
 def input_files(input: str) -> list[str]:
@@ -268,8 +274,7 @@ def score_partitioned(tagger: Any, input: str, output: str, *, input_format: str
 
     from topicclf.scoring import ScoreSummary, _plan, layout_for
 
-    files = input_files(input) if input != "-" and (
-        os.path.isdir(input) or _GLOB & set(input)) else [input]
+    files = input_files(input) if _is_many(input) else [input]
     if files == ["-"]:
         raise InvalidInputError("a partitioned output needs input files, not stdin")
     in_fmt = detect_format(files[0], input_format)
