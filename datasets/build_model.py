@@ -32,7 +32,7 @@ from topicclf.persist import SHIPPED_MODEL  # noqa: E402
 
 #: The shipped configuration; every choice is justified in docs/experiments.md.
 CONFIG = {"C": 0.3, "cv": 5, "random_state": 0, "n_jobs": -1}
-VERSION = "2026.11"
+VERSION = "2026.11.2"
 
 DESCRIPTION = (
     "Tags French and English news articles (wire stories, press articles, single "
@@ -63,6 +63,7 @@ def main() -> None:
     t0 = time.time()
     if args.card_only:
         tagger = topicclf.load(args.out)
+        tagger.version = VERSION
     else:
         tagger = topicclf.Tagger(name=SHIPPED_MODEL, version=VERSION, **CONFIG).fit(
             [r["text"] for r in rows], languages=[r["lang"] for r in rows],
