@@ -125,3 +125,20 @@ def test_a_file_whose_name_looks_like_a_glob_is_one_file(tiny_tagger, tmp_path):
     assert is_partitioned(str(tmp_path / "news*.csv"), "-")
     assert is_partitioned("-", str(tmp_path) + "/")
     assert score_file(tiny_tagger, str(odd), str(tmp_path / "out.csv")).rows_written == 1
+
+
+def test_the_command_line_scores_a_folder_into_a_folder(tiny_tagger, parts, tmp_path, cluster,
+                                                        capsys):
+    from topicclf.cli import main
+
+    folder, whole = parts
+    model = tiny_tagger.save(tmp_path / "model")
+    code = main(["score", str(folder), "-o", str(tmp_path / "tagged") + "/", "--engine", "dask",
+                 "--scheduler", cluster, "--model", str(model), "--output-format", "jsonl"])
+    assert code == 0 and capsys.readouterr().out == ""
+    assert sorted(os.listdir(tmp_path / "tagged")) == ["2024-01.jsonl", "2024-02.jsonl",
+                                                       "2024-03.jsonl"]
+    rows = pd.concat([pd.read_json(tmp_path / "tagged" / n, lines=True, dtype=False)
+                      for n in sorted(os.listdir(tmp_path / "tagged"))], ignore_index=True)
+    assert rows["id"].tolist() == list(range(1, 9))
+    assert rows["title"].tolist()[:3] == ["t0", "t1", "t2"]
