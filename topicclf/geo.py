@@ -298,7 +298,7 @@ def _scan(folded: str, gaz: _Gazetteer) -> Iterator[tuple[int, int]]:
     (:func:`_ends_here`).  So a form's first word is a whole word of the
     text: words that begin no form are skipped with one set lookup, and at
     the others only the possible ends are tried, shortest first, until the
-    text read begins no form.  Compiling the 50,000 forms into one regular
+    text read begins no form.  Compiling the 11,000 forms into one regular
     expression gives the same matches but costs about a second each time
     the program starts; this needs only sets.
     """
