@@ -87,7 +87,7 @@ def run(variant: str, rows: list[dict], folds: np.ndarray, cache: dict) -> dict:
                 m = ltr == lang
                 t_l = [best_f1_threshold(head.oof_proba_[m, j], Y[m, j]) for j in range(len(topics))]
                 T[lte == lang] = t_l
-        if variant == "stack":
+        if variant in ("stack", "stack-choose"):
             from sklearn.linear_model import LogisticRegression
 
             Z = head.oof_proba_
@@ -103,6 +103,10 @@ def run(variant: str, rows: list[dict], folds: np.ndarray, cache: dict) -> dict:
                 lr = LogisticRegression(C=1.0, max_iter=1000).fit(Zs, Y[:, j])
                 P2[:, j] = lr.predict_proba(np.hstack([P, lang_te]))[:, 1]
                 T2[j] = best_f1_threshold(oof2[:, j], Y[:, j])
+            if variant == "stack-choose":  # stack a label only where its out-of-fold F1 gains
+                for j in range(len(topics)):
+                    if _f1(oof2[:, j] >= T2[j], Y[:, j]) <= _f1(Z[:, j] >= T[j], Y[:, j]):
+                        P2[:, j], T2[j] = P[:, j], T[j]
             P, T = P2, T2
         pred = decide(P, T, 0 if variant == "no-min-topics" else 1)
         preds.append(pred)
@@ -114,6 +118,11 @@ def run(variant: str, rows: list[dict], folds: np.ndarray, cache: dict) -> dict:
         print(f"  prune_tol={tol} max_weights={cap} nnz(fold 0)={nnz[0]} "
               + " ".join(f"{k} {v:.3f}" for k, v in out.items()), flush=True)
     return summary(np.vstack(preds), gold, langs, topics)
+
+
+def _f1(pred: np.ndarray, y: np.ndarray) -> float:
+    tp = float(np.sum(pred & (y == 1)))
+    return 2 * tp / max(float(pred.sum() + (y == 1).sum()), 1.0)
 
 
 def summary(pred: np.ndarray, gold: np.ndarray, langs: np.ndarray, topics: list[str]) -> dict:

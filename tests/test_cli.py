@@ -372,6 +372,12 @@ def test_a_model_given_by_name(capsys, monkeypatch, model, tmp_path):
     assert code == 1 and out == ""
     assert err.startswith("topicclf: error: no model directory or model named 'yours'; "
                           "models found by name: mine, topicclf-news (searched ")
+    # a model directory of the current directory with the same name wins, with a warning
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(model, tmp_path / "topicclf-news")
+    code, out, err = run(capsys, monkeypatch, "info", "topicclf-news")
+    assert code == 0 and out.splitlines()[0] == "# Model card: tiny 1"
+    assert "using the model directory ./topicclf-news, not the installed model" in err
 
 
 def test_version_and_usage_errors(capsys, monkeypatch):

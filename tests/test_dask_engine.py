@@ -7,7 +7,7 @@ import os
 import pandas as pd
 import pytest
 
-from topicclf.errors import InvalidInputError, MissingColumnError
+from topicclf.errors import InvalidInputError, MissingColumnError, OutputError
 from topicclf.scoring import score_file
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
@@ -61,27 +61,45 @@ def test_a_folder_of_files_gives_the_rows_of_the_whole_file(tiny_tagger, parts, 
     summary = score_file(tiny_tagger, str(folder / "2024-*.csv"), str(tmp_path / "out") + "/",
                          engine="dask", scheduler=cluster, chunk_size=2)
     assert summary == local
-    assert sorted(os.listdir(tmp_path / "out")) == ["2024-01.csv", "2024-02.csv", "2024-03.csv"]
-    joined = pd.concat([read(tmp_path / "out" / n) for n in sorted(os.listdir(tmp_path / "out"))],
-                       ignore_index=True)
+    assert sorted(os.listdir(tmp_path / "out")) == [".topicclf-output", "2024-01.csv",
+                                                    "2024-02.csv", "2024-03.csv"]
+    joined = pd.concat([read(tmp_path / "out" / n) for n in sorted(os.listdir(tmp_path / "out"))
+                        if not n.startswith(".")], ignore_index=True)
     assert joined.equals(read(tmp_path / "local.csv"))
     assert joined["id"].tolist() == [str(i) for i in range(1, 9)]
     assert [n for n in os.listdir(tmp_path) if n.startswith(".")] == []  # no staging left
 
 
-def test_parquet_parts_and_an_existing_output_directory_replaced_whole(tiny_tagger, parts,
-                                                                      tmp_path, cluster):
+def test_parquet_parts_and_an_earlier_output_directory_replaced_whole(tiny_tagger, parts,
+                                                                     tmp_path, cluster):
     folder, whole = parts
-    (tmp_path / "out").mkdir()
-    (tmp_path / "out" / "stale.parquet").write_bytes(b"old")
-    score_file(tiny_tagger, str(folder), str(tmp_path / "out"), engine="dask",
-               scheduler=cluster, output_format="parquet", id_column="title")
-    assert sorted(os.listdir(tmp_path / "out")) == ["2024-01.parquet", "2024-02.parquet",
-                                                    "2024-03.parquet"]
-    got = pd.concat([pd.read_parquet(tmp_path / "out" / n)
-                     for n in sorted(os.listdir(tmp_path / "out"))], ignore_index=True)
+    target = tmp_path / "out"
+    score_file(tiny_tagger, str(folder), str(target) + "/", engine="dask", scheduler=cluster,
+               output_format="jsonl")
+    (target / "stale.jsonl").write_text("{}\n")  # replaced with the rest: ours to replace
+    score_file(tiny_tagger, str(folder), str(target), engine="dask", scheduler=cluster,
+               output_format="parquet", id_column="title")
+    names = sorted(n for n in os.listdir(target) if not n.startswith("."))
+    assert names == ["2024-01.parquet", "2024-02.parquet", "2024-03.parquet"]
+    got = pd.concat([pd.read_parquet(target / n) for n in names], ignore_index=True)
     score_file(tiny_tagger, str(whole), str(tmp_path / "local.parquet"), id_column="title")
     assert got.equals(pd.read_parquet(tmp_path / "local.parquet"))
+
+
+def test_directories_topicclf_did_not_write_are_never_replaced(tiny_tagger, parts, tmp_path,
+                                                               cluster):
+    folder, _ = parts
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    for output, message in ((tmp_path / "mine", "was not written by topicclf"),
+                            (folder, "would hold or lie inside the input directory"),
+                            (folder / "sub", "would hold or lie inside the input directory"),
+                            (tmp_path, "would hold or lie inside the input directory")):
+        with pytest.raises(OutputError, match=message):
+            score_file(tiny_tagger, str(folder), str(output) + "/", engine="dask",
+                       scheduler=cluster)
+    assert os.listdir(tmp_path / "mine") == ["notes.txt"]
+    assert len(os.listdir(folder)) == 4
 
 
 def test_partitioned_errors_are_clear_and_write_nothing(tiny_tagger, parts, tmp_path, cluster):
@@ -95,10 +113,25 @@ def test_partitioned_errors_are_clear_and_write_nothing(tiny_tagger, parts, tmp_
     with pytest.raises(MissingColumnError, match="must have the same columns"):
         score_file(tiny_tagger, str(folder), str(tmp_path / "o.csv"), engine="dask",
                    scheduler=cluster)
+    (folder / "2024-04.csv").unlink()
+    (folder / "2024-05.jsonl").write_text('{"title": "t", "text": "x"}\n', encoding="utf-8")
+    with pytest.raises(InvalidInputError, match="in several formats"):
+        score_file(tiny_tagger, str(folder), str(tmp_path / "o.csv"), engine="dask",
+                   scheduler=cluster)
     with pytest.raises(InvalidInputError, match="no data files"):
         score_file(tiny_tagger, str(tmp_path / "nothing-*.csv"), str(tmp_path / "o.csv"),
                    engine="dask", scheduler=cluster)
     assert sorted(os.listdir(tmp_path)) == ["in", "whole.csv"]
+
+
+def test_skipped_rows_are_counted_in_a_warning(tiny_tagger, parts, tmp_path, cluster, caplog):
+    folder, _ = parts
+    with caplog.at_level("WARNING", logger="topicclf.scoring"):
+        summary = score_file(tiny_tagger, str(folder), str(tmp_path / "o.csv"), engine="dask",
+                             scheduler=cluster, on_error="skip-row", text_columns=["text"])
+    assert summary.rows_read == 8 and summary.rows_written == 8 - summary.not_scored > 0
+    assert (f"left out {summary.not_scored} of 8 rows that could not be scored"
+            in caplog.text)
 
 
 def test_a_dask_dataframe_scored_lazily(tiny_tagger, cluster):
@@ -111,6 +144,10 @@ def test_a_dask_dataframe_scored_lazily(tiny_tagger, cluster):
     with distributed.Client(cluster):
         got = score_dataframe(tiny_tagger, dd.from_pandas(frame, npartitions=3)).compute()
     expected = score_frame(tiny_tagger, frame)
+    articles = dd.from_pandas(frame, npartitions=3)
+    with distributed.Client(cluster):  # a slice keeps the ids of the whole
+        middle = score_dataframe(tiny_tagger, articles).partitions[1].compute()
+    assert middle["id"].tolist() == (articles.partitions[1].compute().index + 1).tolist() != [1]
     # the passed-through text column is dask's string dtype: compare the tags
     pd.testing.assert_frame_equal(got.reset_index(drop=True).drop(columns="text"),
                                   expected.drop(columns="text"))
@@ -136,9 +173,9 @@ def test_the_command_line_scores_a_folder_into_a_folder(tiny_tagger, parts, tmp_
     code = main(["score", str(folder), "-o", str(tmp_path / "tagged") + "/", "--engine", "dask",
                  "--scheduler", cluster, "--model", str(model), "--output-format", "jsonl"])
     assert code == 0 and capsys.readouterr().out == ""
-    assert sorted(os.listdir(tmp_path / "tagged")) == ["2024-01.jsonl", "2024-02.jsonl",
-                                                       "2024-03.jsonl"]
+    names = sorted(n for n in os.listdir(tmp_path / "tagged") if not n.startswith("."))
+    assert names == ["2024-01.jsonl", "2024-02.jsonl", "2024-03.jsonl"]
     rows = pd.concat([pd.read_json(tmp_path / "tagged" / n, lines=True, dtype=False)
-                      for n in sorted(os.listdir(tmp_path / "tagged"))], ignore_index=True)
+                      for n in names], ignore_index=True)
     assert rows["id"].tolist() == list(range(1, 9))
     assert rows["title"].tolist()[:3] == ["t0", "t1", "t2"]

@@ -129,6 +129,19 @@ def test_sklearn_conventions():
     assert tagger.set_params(cv=3).cv == 3
 
 
+def test_scikit_learn_model_selection_works_with_a_tagger(tiny_frame):
+    """Tags and params without sklearn.base.BaseEstimator: GridSearchCV still runs."""
+    from sklearn.model_selection import GridSearchCV
+
+    df = tiny_frame(4)
+    texts, topics = df["text"].tolist(), [[t] for t in df["topics"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search = GridSearchCV(Tagger(min_df=1, cv=2), {"C": [0.3, 1.0]}, cv=2,
+                              scoring=lambda est, X, y=None: est.C).fit(texts, topics=topics)
+    assert search.best_params_ == {"C": 1.0}
+
+
 def test_fitted_tagger_pickles_and_gives_the_same_scores(tiny_tagger):
     import pickle
 

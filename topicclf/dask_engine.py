@@ -36,7 +36,7 @@ import pandas as pd
 
 from topicclf.errors import EngineError, InvalidInputError, MissingColumnError, OutputError
 from topicclf.io import ERROR_COLUMN, FORMATS, detect_format, read_chunks, read_columns
-from topicclf.writers import open_output
+from topicclf.writers import check_writable, open_output
 
 __all__ = ["dask_client", "is_partitioned", "input_files", "score_dataframe",
            "score_partitioned"]
@@ -61,20 +61,20 @@ def _is_many(input: str) -> bool:
 
 
 def input_files(input: str) -> list[str]:
-    """The files of a partitioned input, sorted: a glob's matches, or a directory's
-    data files (hidden files and unknown extensions are left out).
+    """The data files of a partitioned input, sorted: a directory's files or a
+    glob's matches, without hidden files, names starting with ``_`` (such as
+    ``_SUCCESS`` markers) and unknown extensions.
 
     Raises
     ------
     InvalidInputError
         If nothing matches.
     """
-    if os.path.isdir(input):
-        names = sorted(os.listdir(input))
-        files = [os.path.join(input, n) for n in names if not n.startswith((".", "_"))
-                 and os.path.isfile(os.path.join(input, n)) and _known(n)]
-    else:
-        files = sorted(f for f in glob.glob(input) if os.path.isfile(f))
+    found = ([os.path.join(input, n) for n in os.listdir(input)] if os.path.isdir(input)
+             else glob.glob(input))
+    files = sorted(f for f in found if os.path.isfile(f)
+                   and not os.path.basename(f).startswith((".", "_"))
+                   and _known(os.path.basename(f)))
     if not files:
         raise InvalidInputError(f"no data files in '{input}' (accepted extensions: "
                                 f"{', '.join(FORMATS)}, text formats optionally .gz)")
@@ -105,8 +105,8 @@ def dask_client(jobs: int, scheduler: str | None) -> Iterator[Any]:
             cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                                    dashboard_address=None)
             client = Client(cluster)
-    except (OSError, TimeoutError, ValueError) as exc:
-        if cluster is not None:
+    except (OSError, TimeoutError, ValueError, RuntimeError) as exc:  # a nanny that fails
+        if cluster is not None:                                        # to start: RuntimeError
             cluster.close()
         where = f"the Dask scheduler at {scheduler}" if scheduler else "a local Dask cluster"
         raise EngineError(f"cannot connect to {where}: {exc}") from None
@@ -135,13 +135,12 @@ def dask_engine(tagger: Any, jobs: int, scheduler: str | None) -> Iterator[tuple
 
 
 # ------------------------------------------------------------ dask DataFrames
-def _score_partition(frame: pd.DataFrame, tagger: Any, spec: Any, offsets: Sequence[int] | None,
-                     chunk_size: int, partition_info: dict | None = None) -> pd.DataFrame:
-    """The chunk function over one partition, ``chunk_size`` rows at a time."""
+def _score_partition(frame: pd.DataFrame, tagger: Any, spec: Any, offset: int,
+                     chunk_size: int) -> pd.DataFrame:
+    """The chunk function over one partition, ``chunk_size`` rows at a time; the
+    default ids start after ``offset`` rows."""
     from topicclf.scoring import _score_chunk
 
-    number = (partition_info or {}).get("number", 0)
-    offset = offsets[number] if offsets is not None else 0
     if ERROR_COLUMN not in frame.columns:
         frame = frame.assign(**{ERROR_COLUMN: pd.Series(None, index=frame.index, dtype=object)})
     parts = [_score_chunk(tagger, frame.iloc[a:a + chunk_size], spec, offset + a)[0]
@@ -161,7 +160,9 @@ def score_dataframe(tagger: Any, ddf: Any, *, text_columns: Sequence[str] | None
     The output has the columns of :func:`topicclf.scoring.score_frame` and the
     same rows, partition by partition, in order.  Without an id column the
     rows are numbered 1, 2, ... across partitions, which costs one pass to
-    count each partition's rows.  The model travels to each worker once.
+    count each partition's rows; each output partition carries its own
+    numbers, so a slice of the result (``.partitions[i]``, ``.tail()``) keeps
+    them.  The model travels to each worker once.
 
     Examples
     --------
@@ -177,22 +178,31 @@ def score_dataframe(tagger: Any, ddf: Any, *, text_columns: Sequence[str] | None
     >>> out[["id", "topics"]].to_dict("records")
     [{'id': 1, 'topics': 'terror'}, {'id': 2, 'topics': 'sport'}, {'id': 3, 'topics': ''}]
     """
+    import dask
+    import dask.dataframe as dd
+
     from topicclf.scoring import _make_spec, _score_chunk
 
     columns = [str(c) for c in ddf.columns]
     spec = _make_spec(tagger, columns, text_columns=text_columns, id_column=id_column,
                       keep_columns=keep_columns, source="the dask DataFrame", layout=layout,
                       top_k=top_k, min_score=min_score, explain=explain, max_chars=max_chars)
-    offsets = None
+    parts = ddf.to_delayed()
+    offsets = [0] * len(parts)
     if spec.id_column is None:
-        lengths = ddf.map_partitions(len).compute()
+        lengths = dask.compute(*[dask.delayed(len)(p) for p in parts])
         offsets = np.r_[0, np.cumsum(lengths)[:-1]].astype(int).tolist()
     empty = ddf._meta
     if ERROR_COLUMN not in empty.columns:
         empty = empty.assign(**{ERROR_COLUMN: pd.Series([], dtype=object)})
     meta = _score_chunk(tagger, empty, spec, 0)[0]
-    return ddf.map_partitions(_score_partition, _model_on_cluster(tagger), spec, offsets,
-                              chunk_size, meta=meta)
+    model = _model_on_cluster(tagger)
+    score = dask.delayed(_score_partition, pure=True)
+    # object columns stay object columns (None stays None), as in score_frame's output
+    with dask.config.set({"dataframe.convert-string": False}):
+        return dd.from_delayed([score(p, model, spec, off, chunk_size)
+                                for p, off in zip(parts, offsets)],
+                               meta=meta, divisions=ddf.divisions, verify_meta=False)
 
 
 def _identity(value: Any) -> Any:
@@ -242,10 +252,12 @@ def _part_names(files: list[str], out_fmt: str) -> list[str]:
 def _write_part(rows: pd.DataFrame, path: str | None, out_fmt: str, columns: list[str],
                 on_error: str) -> tuple[pd.DataFrame | None, dict[str, int]]:
     """Apply ``on_error`` to one scored partition; write it to ``path`` (or return it)."""
+    from topicclf.scoring import _missing
+
     failed = rows["language"].isna().to_numpy() if len(rows) else np.zeros(0, dtype=bool)
     errors = rows["error"].to_numpy(dtype=object)
     counts = {"rows_read": len(rows), "not_scored": int(failed.sum()),
-              "truncated": int(sum(e is not None and not f for e, f in zip(errors, failed)))}
+              "truncated": int(sum(not _missing(e) and not f for e, f in zip(errors, failed)))}
     if failed.any() and on_error == "fail":
         i = int(np.argmax(failed))
         raise InvalidInputError(
@@ -272,12 +284,18 @@ def score_partitioned(tagger: Any, input: str, output: str, *, input_format: str
     import dask
     import dask.dataframe as dd
 
-    from topicclf.scoring import ScoreSummary, _plan, layout_for
+    from topicclf.scoring import ScoreSummary, _plan, layout_for, report
 
     files = input_files(input) if _is_many(input) else [input]
     if files == ["-"]:
         raise InvalidInputError("a partitioned output needs input files, not stdin")
-    in_fmt = detect_format(files[0], input_format)
+    formats = {f: detect_format(f, input_format) for f in files}
+    if len(set(formats.values())) > 1:
+        raise InvalidInputError(
+            f"the files of '{input}' are in several formats ("
+            + ", ".join(sorted({f"{fmt}: {os.path.basename(f)}" for f, fmt in formats.items()}))
+            + "); score one format at a time, e.g. with a glob such as 'dir/*.csv'")
+    in_fmt = formats[files[0]]
     to_dir = output != "-" and (os.path.isdir(output) or output.endswith(("/", os.sep)))
     out_fmt = (detect_format(output, output_format, option="--output-format") if not to_dir
                else detect_format("x", output_format, option="--output-format")
@@ -286,7 +304,10 @@ def score_partitioned(tagger: Any, input: str, output: str, *, input_format: str
     _plan(columns, options.get("text_columns"), options.get("id_column"),
           options.get("keep_columns"), f"'{files[0]}'")
     target = output.rstrip("/" + os.sep) if to_dir else output
-    _check_directory_output(target) if to_dir else None
+    if to_dir:
+        _check_directory_output(target, files)
+    else:
+        check_writable(output)
     meta = pd.DataFrame({c: pd.Series([], dtype=object) for c in [*columns, ERROR_COLUMN]})
     ddf = dd.from_map(_read_file, files, fmt=in_fmt, encoding=encoding, meta=meta,
                       label="topicclf-read")
@@ -331,7 +352,7 @@ def score_partitioned(tagger: Any, input: str, output: str, *, input_format: str
             bar.close()
     totals = {k: sum(c[k] for _, c in results) for k in
               ("rows_read", "rows_written", "not_scored", "truncated")}
-    return ScoreSummary(**totals)
+    return report(ScoreSummary(**totals), on_error, options.get("max_chars", 1_000_000))
 
 
 def _bar(total: int, enabled: bool | None) -> Any:
@@ -343,7 +364,13 @@ def _bar(total: int, enabled: bool | None) -> Any:
                 disable=None if enabled is None else not enabled)
 
 
-def _check_directory_output(target: str) -> None:
+#: Written into every output directory; only a directory holding it is replaced.
+MARKER = ".topicclf-output"
+
+
+def _check_directory_output(target: str, files: Sequence[str]) -> None:
+    """Refuse an output directory that cannot be written, that holds or lies in
+    an input file's directory, or that exists and was not written by topicclf."""
     parent = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(parent):
         raise OutputError(f"cannot write output '{target}': directory "
@@ -352,6 +379,17 @@ def _check_directory_output(target: str) -> None:
         raise OutputError(f"cannot write output directory '{target}': a file has that name")
     if not os.access(parent, os.W_OK):
         raise OutputError(f"cannot write output '{target}': '{parent}' is not writable")
+    out = os.path.realpath(target)
+    for path in files:
+        folder = os.path.dirname(os.path.realpath(path))
+        if folder == out or folder.startswith(out + os.sep) or out.startswith(folder + os.sep):
+            raise OutputError(f"output directory '{target}' would hold or lie inside the input "
+                              f"directory '{os.path.dirname(path) or '.'}'; choose another one")
+    if os.path.isdir(target) and os.listdir(target) and not os.path.isfile(
+            os.path.join(target, MARKER)):
+        raise OutputError(f"output directory '{target}' exists and was not written by topicclf "
+                          f"(no {MARKER} file); refusing to replace it: choose a new or empty "
+                          "directory")
 
 
 def _staging_dir(target: str) -> str:
@@ -359,16 +397,25 @@ def _staging_dir(target: str) -> str:
     staging = os.path.join(head, f".{name}.partial-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     os.mkdir(staging)
+    with open(os.path.join(staging, MARKER), "w", encoding="utf-8") as fh:
+        fh.write("written by topicclf score --engine dask; the directory is replaced whole "
+                 "by the next run that writes here\n")
     return staging
 
 
 def _publish(staging: str, target: str) -> None:
-    """Put the complete directory in place; an older one is replaced only then."""
+    """Put the complete directory in place; an older one is replaced only then,
+    and put back if the new one cannot take its place."""
     old = None
     if os.path.exists(target):
         old = f"{staging}.old"
         os.replace(target, old)
-    os.replace(staging, target)
+    try:
+        os.replace(staging, target)
+    except OSError:
+        if old:
+            os.replace(old, target)
+        raise
     if old:
         shutil.rmtree(old, ignore_errors=True)
     log.info("wrote %s", target)

@@ -50,6 +50,13 @@ class Params:
             setattr(self, name, value)
         return self
 
+    def __sklearn_tags__(self) -> Any:
+        """scikit-learn's default estimator tags, for its model-selection tools
+        (only scikit-learn calls this, so importing it here costs scoring nothing)."""
+        from sklearn.base import BaseEstimator
+
+        return BaseEstimator.__sklearn_tags__(self)
+
     def __repr__(self) -> str:
         defaults = {name: p.default for name, p in
                     inspect.signature(type(self).__init__).parameters.items()}

@@ -158,6 +158,13 @@ def model_dirs() -> list[Path]:
     return [*dirs, Path(data_home) / "topicclf" / "models", _models_root()]
 
 
+def _has_card(folder: Path) -> bool:
+    try:
+        return (folder / CARD).is_file()
+    except OSError:  # an unreadable folder is no model, not a crash
+        return False
+
+
 def available_models() -> dict[str, Path]:
     """Every model found by name in :func:`model_dirs`: name → directory (first wins)."""
     found: dict[str, Path] = {}
@@ -167,7 +174,7 @@ def available_models() -> dict[str, Path]:
         except OSError:
             continue
         for child in children:
-            if (child / CARD).is_file():
+            if _has_card(child):
                 found.setdefault(child.name, child)
     return found
 
@@ -176,8 +183,10 @@ def resolve(model: str | os.PathLike[str] | None = None) -> Path:
     """The directory of ``model``: a path to a model directory, or the name of a
     model in :func:`model_dirs`; ``None`` is the shipped model.
 
-    A string that names an existing path is a path; a bare name (no
-    directory separator) that is not one is looked up by name.
+    A bare name (no directory separator) is looked up by name, unless it is
+    also a model directory of the current directory, which then wins with a
+    warning when an installed model has the same name; anything else is a
+    path.
 
     >>> resolve("topicclf-news").name
     'topicclf-news'
@@ -187,9 +196,16 @@ def resolve(model: str | os.PathLike[str] | None = None) -> Path:
     path = Path(model)
     is_name = isinstance(model, str) and model not in {"", ".", ".."} and not any(
         sep in model for sep in ("/", "\\", os.sep))
-    if path.exists() or not is_name:
+    if not is_name:
         return path
     found = available_models().get(str(model))
+    if _has_card(path):
+        if found is not None and found.resolve() != path.resolve():
+            log.warning("using the model directory ./%s, not the installed model %s of the "
+                        "same name (pass %s to use that one)", model, model, found)
+        return path
+    if found is None and path.exists():
+        return path  # not a model: read_card says why
     if found is None:
         names = ", ".join(sorted(available_models())) or "none"
         raise ModelFileError(f"no model directory or model named {str(model)!r}; models found "

@@ -490,16 +490,21 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
             bar.bar.close()
     if checkpoint:
         checkpoint.clear(partial=False)
-    if failed_rows and on_error == "skip-row":
+    return report(ScoreSummary(n, written, failed_rows, truncated), on_error, max_chars)
+
+
+def report(summary: ScoreSummary, on_error: str, max_chars: int) -> ScoreSummary:
+    """Warn about the rows left out, not scored or cut; return ``summary``."""
+    n, failed, truncated = summary.rows_read, summary.not_scored, summary.truncated
+    if failed and on_error == "skip-row":
         log.warning("left out %d of %d rows that could not be scored (--on-error skip-row)",
-                    failed_rows, n)
-    elif failed_rows:
-        log.warning("%d of %d rows could not be scored; their error column says why",
-                    failed_rows, n)
+                    failed, n)
+    elif failed:
+        log.warning("%d of %d rows could not be scored; their error column says why", failed, n)
     if truncated:
         log.warning("%d of %d rows had texts longer than %d characters, cut before scoring; "
                     "their error column says so", truncated, n, max_chars)
-    return ScoreSummary(n, written, failed_rows, truncated)
+    return summary
 
 
 def _load(model: Any) -> Any:

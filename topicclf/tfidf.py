@@ -52,7 +52,11 @@ def select_terms(counts: sp.csr_matrix, names: Sequence[str], min_df: int,
     """Terms with document frequency ≥ ``min_df``, the ``max_features`` most
     frequent of them, in alphabetical order; returns (names, their df).
 
-    When no term reaches ``min_df``, every term is kept.
+    When no term reaches ``min_df``, every term is kept.  Equally frequent
+    terms at the ``max_features`` cut are kept in order of first appearance
+    in the texts; scikit-learn breaks such ties by the order of its own sort,
+    so a capped vocabulary can differ from its vocabulary in those tied terms
+    (never in the terms above the cut).
     """
     counts = sp.csr_matrix(counts)
     df = np.bincount(counts.indices, minlength=counts.shape[1])
