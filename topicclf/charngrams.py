@@ -18,13 +18,12 @@ Examples
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
-from topicclf.tfidf import select_terms, smooth_idf, tfidf
+from topicclf.tfidf import count_terms, select_terms, smooth_idf, tfidf
 
 __all__ = ["CharNgrams", "word_ngrams"]
 
@@ -39,24 +38,6 @@ def word_ngrams(word: str, lo: int, hi: int) -> list[str]:
     """
     padded = f" {word} "
     return [padded[i:i + n] for n in range(lo, hi + 1) for i in range(len(padded) - n + 1)]
-
-
-def _doc_types(docs: Sequence[str], types: dict[str, int], grow: bool
-               ) -> sp.csr_matrix:
-    indptr, indices, data = [0], [], []
-    for doc in docs:
-        counts = Counter(_TOKEN.findall(doc))
-        for word, c in counts.items():
-            j = types.get(word)
-            if j is None:
-                if not grow:
-                    continue
-                j = types[word] = len(types)
-            indices.append(j)
-            data.append(c)
-        indptr.append(len(indices))
-    return sp.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int64),
-                          np.asarray(indptr, dtype=np.int64)), shape=(len(docs), len(types)))
 
 
 class CharNgrams:
@@ -94,7 +75,7 @@ class CharNgrams:
 
     def _counts(self, docs: Sequence[str], vocab: dict[str, int], grow: bool) -> sp.csr_matrix:
         types: dict[str, int] = {}
-        D = _doc_types(docs, types, grow=True)
+        D = count_terms((_TOKEN.findall(doc) for doc in docs), types, grow=True)
         W = self._type_matrix(list(types), vocab, grow)
         W.sum_duplicates()
         return (D @ W).tocsr()

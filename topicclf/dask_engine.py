@@ -44,14 +44,17 @@ __all__ = ["dask_client", "is_partitioned", "input_files", "score_dataframe",
 log = logging.getLogger(__name__)
 
 _GLOB = set("*?[")
-_EXTENSIONS = {"csv": ".csv", "tsv": ".tsv", "jsonl": ".jsonl", "parquet": ".parquet"}
 
 
 def is_partitioned(input: str, output: str) -> bool:
     """Whether ``input`` is a directory or glob, or ``output`` a directory (existing or
     written with a trailing separator)."""
-    return (_is_many(input)
-            or output != "-" and (os.path.isdir(output) or output.endswith(("/", os.sep))))
+    return _is_many(input) or _is_directory(output)
+
+
+def _is_directory(output: str) -> bool:
+    """An existing directory, or a path written with a trailing separator."""
+    return output != "-" and (os.path.isdir(output) or output.endswith(("/", os.sep)))
 
 
 def _is_many(input: str) -> bool:
@@ -246,7 +249,7 @@ def _part_names(files: list[str], out_fmt: str) -> list[str]:
     stems = [os.path.splitext(s)[0] for s in stems]
     if len(set(stems)) < len(stems):  # same names in several directories
         stems = [f"part-{i:05d}-{s}" for i, s in enumerate(stems)]
-    return [s + _EXTENSIONS[out_fmt] for s in stems]
+    return [f"{s}.{out_fmt}" for s in stems]  # each format's name is its extension
 
 
 def _write_part(rows: pd.DataFrame, path: str | None, out_fmt: str, columns: list[str],
@@ -284,7 +287,7 @@ def score_partitioned(tagger: Any, input: str, output: str, *, input_format: str
     import dask
     import dask.dataframe as dd
 
-    from topicclf.scoring import ScoreSummary, _plan, layout_for, report
+    from topicclf.scoring import ScoreSummary, _plan, layout_for, log_summary
 
     files = input_files(input) if _is_many(input) else [input]
     if files == ["-"]:
@@ -296,7 +299,7 @@ def score_partitioned(tagger: Any, input: str, output: str, *, input_format: str
             + ", ".join(sorted({f"{fmt}: {os.path.basename(f)}" for f, fmt in formats.items()}))
             + "); score one format at a time, e.g. with a glob such as 'dir/*.csv'")
     in_fmt = formats[files[0]]
-    to_dir = output != "-" and (os.path.isdir(output) or output.endswith(("/", os.sep)))
+    to_dir = _is_directory(output)
     out_fmt = (detect_format(output, output_format, option="--output-format") if not to_dir
                else detect_format("x", output_format, option="--output-format")
                if output_format else in_fmt)
@@ -352,7 +355,7 @@ def score_partitioned(tagger: Any, input: str, output: str, *, input_format: str
             bar.close()
     totals = {k: sum(c[k] for _, c in results) for k in
               ("rows_read", "rows_written", "not_scored", "truncated")}
-    return report(ScoreSummary(**totals), on_error, options.get("max_chars", 1_000_000))
+    return log_summary(ScoreSummary(**totals), on_error, options.get("max_chars", 1_000_000))
 
 
 def _bar(total: int, enabled: bool | None) -> Any:

@@ -198,7 +198,8 @@ def resolve(model: str | os.PathLike[str] | None = None) -> Path:
         sep in model for sep in ("/", "\\", os.sep))
     if not is_name:
         return path
-    found = available_models().get(str(model))
+    models = available_models()
+    found = models.get(str(model))
     if _has_card(path):
         if found is not None and found.resolve() != path.resolve():
             log.warning("using the model directory ./%s, not the installed model %s of the "
@@ -207,7 +208,7 @@ def resolve(model: str | os.PathLike[str] | None = None) -> Path:
     if found is None and path.exists():
         return path  # not a model: read_card says why
     if found is None:
-        names = ", ".join(sorted(available_models())) or "none"
+        names = ", ".join(sorted(models)) or "none"
         raise ModelFileError(f"no model directory or model named {str(model)!r}; models found "
                              f"by name: {names} (searched {', '.join(map(str, model_dirs()))})")
     return found

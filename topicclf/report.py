@@ -527,13 +527,9 @@ def evaluation_report_table(tagger: "Tagger", data: Any, *, text_column: str = "
     ------
     MissingColumnError, InvalidInputError
     """
-    from topicclf.training import _prepare, read_table
+    from topicclf.training import read_labelled
 
     heads = {"topics": topics, "stance": stance, "countries": countries, "regions": regions}
-    if all(c is None for c in heads.values()):
-        raise InvalidInputError("no label column given: pass topics=, stance=, countries= or "
-                                "regions= (column names)")
-    texts, targets, langs = _prepare(read_table(data), text_column, heads, language_column,
-                                     label_sep)
+    texts, targets, langs = read_labelled(data, text_column, heads, language_column, label_sep)
     return evaluation_report(tagger, texts, languages=langs, n_bins=n_bins, title=title,
                              **targets)

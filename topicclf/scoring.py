@@ -490,10 +490,10 @@ def score_file(model: Any, input: str, output: str = "-", *, input_format: str |
             bar.bar.close()
     if checkpoint:
         checkpoint.clear(partial=False)
-    return report(ScoreSummary(n, written, failed_rows, truncated), on_error, max_chars)
+    return log_summary(ScoreSummary(n, written, failed_rows, truncated), on_error, max_chars)
 
 
-def report(summary: ScoreSummary, on_error: str, max_chars: int) -> ScoreSummary:
+def log_summary(summary: ScoreSummary, on_error: str, max_chars: int) -> ScoreSummary:
     """Warn about the rows left out, not scored or cut; return ``summary``."""
     n, failed, truncated = summary.rows_read, summary.not_scored, summary.truncated
     if failed and on_error == "skip-row":

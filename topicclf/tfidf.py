@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["WordNgrams", "l2_normalize", "select_terms", "smooth_idf", "tfidf"]
+__all__ = ["WordNgrams", "count_terms", "l2_normalize", "select_terms", "smooth_idf", "tfidf"]
 
 
 def l2_normalize(X: sp.csr_matrix) -> sp.csr_matrix:
@@ -79,12 +79,16 @@ def _ngrams(tokens: list[str], lo: int, hi: int) -> Iterable[str]:
             yield " ".join(tokens[i:i + n])
 
 
-def _count(docs: Sequence[str], vocab: dict[str, int], lo: int, hi: int,
-           grow: bool) -> sp.csr_matrix:
+def count_terms(docs_terms: Iterable[Iterable[str]], vocab: dict[str, int], grow: bool
+                ) -> sp.csr_matrix:
+    """Sparse (document × term) counts of the terms of each document.
+
+    ``vocab`` maps terms to columns; with ``grow`` unseen terms are added to
+    it, otherwise they are left out.
+    """
     indptr, indices, data = [0], [], []
-    for doc in docs:
-        counts = Counter(_ngrams(doc.split(), lo, hi))
-        for term, c in counts.items():
+    for terms in docs_terms:
+        for term, c in Counter(terms).items():
             j = vocab.get(term)
             if j is None:
                 if not grow:
@@ -94,7 +98,8 @@ def _count(docs: Sequence[str], vocab: dict[str, int], lo: int, hi: int,
             data.append(c)
         indptr.append(len(indices))
     return sp.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int64),
-                          np.asarray(indptr, dtype=np.int64)), shape=(len(docs), len(vocab)))
+                          np.asarray(indptr, dtype=np.int64)),
+                         shape=(len(indptr) - 1, len(vocab)))
 
 
 class WordNgrams:
@@ -109,7 +114,7 @@ class WordNgrams:
     def fit(self, docs: Sequence[str]) -> "WordNgrams":
         lo, hi = self.ngram_range
         seen: dict[str, int] = {}
-        counts = _count(docs, seen, lo, hi, grow=True)
+        counts = count_terms((_ngrams(d.split(), lo, hi) for d in docs), seen, grow=True)
         names, df = select_terms(counts, list(seen), self.min_df, self.max_features)
         self.vocabulary_ = {t: i for i, t in enumerate(names)}
         self.idf_ = smooth_idf(df, len(docs))
@@ -117,6 +122,7 @@ class WordNgrams:
 
     def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
         lo, hi = self.ngram_range
-        counts = _count(docs, self.vocabulary_, lo, hi, grow=False)
+        counts = count_terms((_ngrams(d.split(), lo, hi) for d in docs), self.vocabulary_,
+                             grow=False)
         counts.sum_duplicates()
         return tfidf(counts, self.idf_)

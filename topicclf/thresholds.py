@@ -351,13 +351,9 @@ def tune_thresholds_table(tagger: "Tagger", data: Any, *, text_column: str = "te
     ------
     MissingColumnError, InvalidInputError
     """
-    from topicclf.training import _prepare, read_table
+    from topicclf.training import read_labelled
 
     heads = {"topics": topics, "countries": countries, "regions": regions}
-    if all(c is None for c in heads.values()):
-        raise InvalidInputError("no label column given: pass topics=, countries= or regions= "
-                                "(column names)")
-    texts, targets, langs = _prepare(read_table(data), text_column, heads, language_column,
-                                     label_sep)
+    texts, targets, langs = read_labelled(data, text_column, heads, language_column, label_sep)
     return tune_thresholds(tagger, texts, languages=langs, objective=objective,
                            min_support=min_support, **targets)

@@ -68,15 +68,45 @@ def parse_labels(value: Any, sep: str = "|") -> list[str]:
     return [part.strip() for part in text.split(sep) if part.strip()]
 
 
-def _columns(frame: pd.DataFrame, text_column: str, heads: dict[str, str | None],
-             language_column: str | None) -> None:
+def missing_columns(frame: pd.DataFrame, text_column: str, heads: dict[str, str | None],
+                    language_column: str | None) -> str | None:
+    """What a labelled table lacks of the columns asked for, or None."""
     wanted = [("text_column", text_column), ("language_column", language_column)]
     wanted += [(h, c) for h, c in heads.items()]
     missing = [(opt, c) for opt, c in wanted if c is not None and c not in frame.columns]
-    if missing:
-        cols = ", ".join(map(str, frame.columns))
-        what = "; ".join(f"{opt}={c!r}" for opt, c in missing)
-        raise MissingColumnError(f"column not found: {what} (columns: {cols})")
+    if not missing:
+        return None
+    cols = ", ".join(map(str, frame.columns))
+    what = "; ".join(f"{opt}={c!r}" for opt, c in missing)
+    return f"column not found: {what} (columns: {cols})"
+
+
+def no_label_column(heads: dict[str, str | None]) -> str | None:
+    """The complaint when no head has a label column, or None.
+
+    >>> no_label_column({"topics": None, "countries": None})
+    'no label column given: pass topics= or countries= (column names)'
+    """
+    if any(c is not None for c in heads.values()):
+        return None
+    names = [f"{h}=" for h in heads]
+    listed = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+    return f"no label column given: pass {listed} (column names)"
+
+
+def read_labelled(data: Any, text_column: str, heads: dict[str, str | None],
+                  language_column: str | None, label_sep: str
+                  ) -> tuple[list[str], dict[str, list[Any]], list[str] | None]:
+    """Texts, labels per head and languages of a labelled table or file."""
+    if problem := no_label_column(heads):
+        raise InvalidInputError(problem)
+    return _prepare(read_table(data), text_column, heads, language_column, label_sep)
+
+
+def _columns(frame: pd.DataFrame, text_column: str, heads: dict[str, str | None],
+             language_column: str | None) -> None:
+    if problem := missing_columns(frame, text_column, heads, language_column):
+        raise MissingColumnError(problem)
 
 
 def _prepare(frame: pd.DataFrame, text_column: str, heads: dict[str, str | None],
@@ -177,9 +207,8 @@ def train(data: pd.DataFrame | str | os.PathLike[str], *, text_column: str = "te
     """
     frame = read_table(data)
     heads = {"topics": topics, "stance": stance, "countries": countries, "regions": regions}
-    if all(v is None for v in heads.values()):
-        raise InvalidInputError("no label column given: pass topics=, stance=, countries= "
-                                "or regions= (column names)")
+    if problem := no_label_column(heads):
+        raise InvalidInputError(problem)
     from topicclf.validate import check_training_table  # validate imports training
 
     check_training_table(frame, text_column=text_column, topics=topics, stance=stance,

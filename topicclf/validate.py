@@ -99,7 +99,8 @@ def validate_training_table(frame: pd.DataFrame, *, text_column: str,
     >>> validate_training_table(df, text_column="text", topics="desk", min_examples=1)
     ["column not found: text_column='text' (columns: body, desk)"]
     """
-    from topicclf.training import parse_labels  # training imports this module
+    # training imports this module
+    from topicclf.training import missing_columns, no_label_column, parse_labels
 
     if not isinstance(frame, pd.DataFrame):
         raise InvalidInputError(f"expected a pandas DataFrame, got {type(frame).__name__}; "
@@ -109,16 +110,10 @@ def validate_training_table(frame: pd.DataFrame, *, text_column: str,
     heads = {"topics": topics, "stance": stance, "countries": countries, "regions": regions}
     problems: list[str] = []
 
-    wanted = [("text_column", text_column), ("language_column", language_column)]
-    wanted += [(head, column) for head, column in heads.items()]
-    missing = [(opt, c) for opt, c in wanted if c is not None and c not in frame.columns]
-    if missing:
-        cols = ", ".join(map(str, frame.columns))
-        what = "; ".join(f"{opt}={c!r}" for opt, c in missing)
-        problems.append(f"column not found: {what} (columns: {cols})")
-    if all(c is None for c in heads.values()):
-        problems.append("no label column given: pass topics=, stance=, countries= or regions= "
-                        "(column names)")
+    for problem in (missing_columns(frame, text_column, heads, language_column),
+                    no_label_column(heads)):
+        if problem:
+            problems.append(problem)
     if len(frame) == 0:
         problems.append("the table has no rows")
 
